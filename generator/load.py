@@ -1,0 +1,281 @@
+"""Load stage: bytes → safe YAML nodes → typed model, every value with its file:line:col."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+import datetime as dt
+import difflib
+import hashlib
+import re
+import types
+import typing
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Declaration, Document, Money, Path_, Pos, Share, Source, Text, UnitId, Year
+from .problems import Problem, code
+
+MAX_BYTES = 1024 * 1024  # a real declaration is ~20 KB; a larger file is a mistake or an attack
+MAX_INT_DIGITS = 10  # 10^10 万元 exceeds any budget; more digits is a typo
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_MONEY = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$")
+_SHARE = re.compile(r"^(0|[1-9]\d*)(\.\d+)?%$")
+_YEAR = re.compile(r"^\d{4}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_INVALID: Any = object()  # a value that failed to convert; its problem is already reported
+
+
+class _Refused(Exception):
+    """A YAML construct the loader refuses outright (tags, anchors, aliases)."""
+
+    def __init__(self, problem: Callable[[Path], Problem]):
+        self.problem = problem
+
+
+class _StrictComposer(yaml.SafeLoader):
+    """SafeLoader's composer, refusing tags, anchors and aliases before any node is built."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(lambda p: code("YAML_ALIAS").at(p, line, col))
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise _Refused(lambda p: code("YAML_TAG").at(p, line, col, tag=tag))
+        return super().compose_node(parent, index)
+
+
+def _pos_of(node: yaml.Node) -> Pos:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _line_col(text: str, offset: int) -> Pos:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text if it is sane UTF-8 YAML input; else the problems with it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [code("FILE_TOO_LARGE").at(path, 1, 1, size=size, limit=MAX_BYTES)]
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [code("FILE_UNREADABLE").at(path, 1, 1, detail=err.strerror)]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [code("FILE_BOM").at(path, 1, 1)]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        return None, [code("FILE_ENCODING").at(path, 1, 1, detail="疑似 UTF-16")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line, col = _line_col(raw[: err.start].decode("utf-8", "replace"), err.start)
+        return None, [code("FILE_ENCODING").at(path, line, col, detail="疑似 GBK 等编码")]
+    if not text.strip():
+        return None, [code("FILE_EMPTY").at(path, 1, 1)]
+    problems = [code("YAML_TAB").at(path, *_line_col(text, m.start())) for m in re.finditer("\t", text)]
+    problems += [
+        code("FILE_CONTROL_CHAR").at(path, *_line_col(text, m.start()), char=f"U+{ord(m[0]):04X}")
+        for m in _CONTROL.finditer(text)
+    ]
+    return (None if problems else text), problems[:20]
+
+
+def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """The YAML node tree, refusing anything beyond plain safe YAML."""
+    try:
+        node = yaml.compose(text, Loader=_StrictComposer)  # noqa: S506 - compose only, never constructs
+    except _Refused as err:
+        return None, [err.problem(path)]
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [code("YAML_SYNTAX").at(path, line, col, detail=err.problem or err.context)]
+    except yaml.YAMLError as err:
+        return None, [code("YAML_SYNTAX").at(path, 1, 1, detail=str(err))]
+    except RecursionError:
+        return None, [code("YAML_TOO_DEEP").at(path, 1, 1)]
+    if node is None:
+        return None, [code("FILE_EMPTY").at(path, 1, 1)]
+    return node, []
+
+
+class _Converter:
+    """Converts a node tree into model dataclasses, collecting every problem instead of stopping."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[Problem] = []
+        self.positions: dict[Path_, Pos] = {}
+
+    def report(self, node: yaml.Node, name: str, **params: object) -> Any:
+        self.problems.append(code(name).at(self.path, *_pos_of(node), **params))
+        return _INVALID
+
+    def convert(self, node: yaml.Node, tp: Any, where: Path_, title: str) -> Any:
+        self.positions[where] = _pos_of(node)
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin in (typing.Union, types.UnionType):
+            if _is_null(node):
+                return None
+            return self.convert(node, next(a for a in args if a is not type(None)), where, title)
+        if origin is tuple:
+            return self.sequence(node, args[0], where, title)
+        if dataclasses.is_dataclass(tp) and tp not in _SCALARS:
+            return self.record(node, tp, where)
+        if not isinstance(node, yaml.ScalarNode) or _is_null(node):
+            return self.report(node, "WRONG_TYPE", title=title, expected=_kind(tp), actual=_kind_of(node))
+        if origin is typing.Literal:
+            if node.value not in args:
+                allowed = "、".join(map(str, args))
+                return self.report(node, "BAD_ENUM", title=title, allowed=allowed, actual=node.value)
+            return node.value
+        return self.scalar(node, tp, title)
+
+    def scalar(self, node: yaml.ScalarNode, tp: Any, title: str) -> Any:
+        parsed = _SCALARS[tp](node.value.strip() if tp is not Text else node.value)
+        if isinstance(parsed, _Bad):
+            return self.report(node, parsed.code, title=title, actual=node.value)
+        return parsed
+
+    def sequence(self, node: yaml.Node, item: Any, where: Path_, title: str) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            return self.report(node, "WRONG_TYPE", title=title, expected="列表", actual=_kind_of(node))
+        items = [self.convert(n, item, (*where, i), title) for i, n in enumerate(node.value)]
+        return _INVALID if any(v is _INVALID for v in items) else tuple(items)
+
+    def record(self, node: yaml.Node, cls: Any, where: Path_) -> Any:
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        if not isinstance(node, yaml.MappingNode):
+            if not where:
+                return self.report(node, "ROOT_NOT_MAPPING", actual=_kind_of(node))
+            return self.report(node, "WRONG_TYPE", title=_title(cls), expected="键值映射", actual=_kind_of(node))
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for key, value in self.pairs(node, fields):
+            meta = fields[key].metadata
+            values[key] = self.convert(value, hints[key], (*where, key), meta["title"])
+        for name, fld in fields.items():
+            if name not in values and fld.default is dataclasses.MISSING:
+                self.report(node, "MISSING_KEY", key=name, title=fld.metadata["title"])
+                values[name] = _INVALID
+        if any(v is _INVALID for v in values.values()):
+            return _INVALID
+        return cls(**values)
+
+    def pairs(self, node: yaml.MappingNode, fields: dict[str, Any]) -> Iterator[tuple[str, yaml.Node]]:
+        """The mapping's known keys and their value nodes; duplicates and strangers are reported."""
+        seen: dict[str, int] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.report(key_node, "YAML_MERGE")
+            elif not isinstance(key, str):
+                self.report(key_node, "WRONG_TYPE", title="键", expected="文字", actual=_kind_of(key_node))
+            elif key in seen:
+                self.report(key_node, "DUPLICATE_KEY", key=key, first=seen[key])
+            elif key not in fields:
+                close = difflib.get_close_matches(key, list(fields), n=1)
+                self.report(key_node, "UNKNOWN_KEY", key=key, hint=f"，是否应为 {close[0]}？" if close else "")
+            else:
+                seen[key] = key_node.start_mark.line + 1
+                yield key, value
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _kind(tp: Any) -> str:
+    return {Money: "金额", Share: "百分数", Year: "年份", dt.date: "日期"}.get(tp, "文字")
+
+
+def _kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "键值映射"
+    if isinstance(node, yaml.SequenceNode):
+        return "列表"
+    return "空值" if _is_null(node) else f"“{node.value}”"
+
+
+def _title(cls: Any) -> str:
+    return str(getattr(cls, "__doc__", "") or cls.__name__).split("\n")[0]
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A scalar that failed to parse, with the problem code that says why."""
+
+    code: str
+
+
+def _money(text: str) -> Money | _Bad:
+    if _MONEY.match(text):
+        if len(text.split(".")[0]) > MAX_INT_DIGITS:
+            return _Bad("AMOUNT_TOO_LARGE")
+        return Money(text, Decimal(text))
+    if text.lower().lstrip("+-") in (".nan", ".inf", "nan", "inf", "infinity"):
+        return _Bad("AMOUNT_NOT_FINITE")
+    if text.startswith("-") and _MONEY.match(text[1:]):
+        return _Bad("AMOUNT_NEGATIVE")
+    return _Bad("AMOUNT_FORMAT")
+
+
+def _share(text: str) -> Share | _Bad:
+    if not _SHARE.match(text):
+        return _Bad("SHARE_FORMAT")
+    return Share(text, Decimal(text[:-1]))
+
+
+def _year(text: str) -> Year | _Bad:
+    return Year(int(text)) if _YEAR.match(text) and 1900 <= int(text) <= 2999 else _Bad("BAD_YEAR")
+
+
+def _date(text: str) -> dt.date | _Bad:
+    if not _DATE.match(text):
+        return _Bad("BAD_DATE")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return _Bad("BAD_DATE")
+
+
+def _text(text: str) -> Text | _Bad:
+    return Text(text) if text.strip() else _Bad("EMPTY_TEXT")
+
+
+_SCALARS: dict[Any, Callable[[str], Any]] = {
+    Money: _money,
+    Share: _share,
+    Year: _year,
+    dt.date: _date,
+    Text: _text,
+    UnitId: lambda t: UnitId(t) if _UNIT_ID.match(t) and len(t) <= 64 else _Bad("BAD_ID"),
+}
+
+
+def load(path: Path) -> tuple[Document | None, list[Problem]]:
+    """Load one declaration file: the document when it is well-formed, and every problem found."""
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    node, problems = compose(path, text)
+    if node is None:
+        return None, problems
+    converter = _Converter(path)
+    decl = converter.convert(node, Declaration, (), "申报表")
+    if decl is _INVALID:
+        return None, converter.problems
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(decl, Source(path, digest, converter.positions)), converter.problems

@@ -1,0 +1,134 @@
+"""Problems: typed findings of the load and check stages, with stable codes and zh-CN messages."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "error"  # blocks a public build
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def zh(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+@dataclass(frozen=True)
+class Code:
+    """A stable problem code: its severity and zh-CN message template (str.format fields)."""
+
+    name: str
+    severity: Severity
+    template: str
+
+    def at(self, file: Path | str, line: int, col: int, **params: object) -> Problem:
+        return Problem(str(file), line, col, self.severity, self.name, self.template.format(**params))
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+    waived: str | None = None  # the declaration's written reason, when an error is waived
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity is Severity.ERROR and self.waived is None
+
+    def waive(self, reason: str) -> Problem:
+        return replace(self, waived=reason)
+
+    def format(self) -> str:
+        label = self.severity.value + ("(已豁免)" if self.waived else "")
+        text = f"{self.file}:{self.line}:{self.col}: {label}[{self.code}] {self.message}"
+        return text + (f"（豁免理由：{self.waived}）" if self.waived else "")
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "waived": self.waived,
+        }
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CODES: dict[str, Code] = {
+    c.name: c
+    for c in [
+        # -- the file itself
+        Code("FILE_TOO_LARGE", E, "文件过大（{size} 字节，上限 {limit} 字节）"),
+        Code("FILE_EMPTY", E, "文件为空"),
+        Code("FILE_ENCODING", E, "文件不是 UTF-8 编码（{detail}），请另存为 UTF-8（无 BOM）"),
+        Code("FILE_BOM", E, "文件以 BOM 开头，请另存为 UTF-8（无 BOM）"),
+        Code("FILE_UNREADABLE", E, "无法读取文件：{detail}"),
+        Code("FILE_NAME", E, "文件名应为 content/{year}/{unit_id}.yaml，实为 {actual}"),
+        Code("FILE_CONTROL_CHAR", E, "文本中含不可见控制字符 {char}"),
+        # -- YAML syntax and safety
+        Code("YAML_SYNTAX", E, "YAML 语法错误：{detail}"),
+        Code("YAML_TAB", E, "YAML 中不能使用制表符（Tab），请改用空格"),
+        Code("YAML_TAG", E, "不允许使用 YAML 标签 {tag}"),
+        Code("YAML_ALIAS", E, "不允许使用 YAML 锚点或别名（& / *），请直接写出内容"),
+        Code("YAML_MERGE", E, "不允许使用 YAML 合并键（<<），请直接写出内容"),
+        Code("YAML_TOO_DEEP", E, "YAML 嵌套层数过深"),
+        Code("DUPLICATE_KEY", E, "键 {key} 重复（首次出现在第 {first} 行），后者会覆盖前者"),
+        # -- shape of the declaration
+        Code("ROOT_NOT_MAPPING", E, "文件顶层应为键值映射（申报表），实为{actual}"),
+        Code("UNKNOWN_KEY", E, "未知的键 {key}{hint}"),
+        Code("MISSING_KEY", E, "缺少必填项 {key}（{title}）"),
+        Code("WRONG_TYPE", E, "{title}应为{expected}，实为{actual}"),
+        Code("EMPTY_TEXT", E, "{title}不能为空"),
+        Code("BAD_ENUM", E, "{title}应为 {allowed} 之一，实为 {actual}"),
+        Code("BAD_YEAR", E, "{title}应为四位年份，实为 {actual}"),
+        Code("BAD_DATE", E, "{title}不是有效日期（YYYY-MM-DD）：{actual}"),
+        Code("BAD_ID", E, "单位编号应为小写字母、数字和连字符（如 guangshui-ldbxj），实为 {actual}"),
+        Code("AMOUNT_FORMAT", E, "金额应按原表写成十进制数（如 367.58），实为 {actual}"),
+        Code("AMOUNT_NEGATIVE", E, "金额不能为负数：{actual}"),
+        Code("AMOUNT_NOT_FINITE", E, "金额不是有限数值：{actual}"),
+        Code("AMOUNT_TOO_LARGE", E, "金额位数过多，疑似填写错误：{actual}"),
+        Code("SHARE_FORMAT", E, "占比应写成百分数（如 97.27%），实为 {actual}"),
+        # -- header rules
+        Code("LATE_PUBLICATION", W, "公开日期 {published} 距批复日期 {approved} 已 {days} 天，超过预算法规定的 20 天"),
+        Code("PUBLISHED_BEFORE_APPROVAL", W, "公开日期 {published} 早于批复日期 {approved}"),
+        Code("HISTORY_YEARS", W, "近两年应为 {expected}，实为 {actual}"),
+        Code("HISTORY_LENGTH", E, "近两年金额应有 {expected} 列（与 history_years 一致），实为 {actual} 列"),
+        Code("PHONE_FORMAT", W, "联系电话格式不常见：{actual}"),
+        # -- funding rules
+        Code("INCOME_TOTAL", E, "收入合计（{column}）应为各行之和 {expected}，填报为 {actual}"),
+        Code("EXPENDITURE_TOTAL", E, "支出合计（{column}）应为各行之和 {expected}，填报为 {actual}"),
+        Code("UNBALANCED", E, "收入合计 {income} 与支出合计 {expenditure} 不相等（{column}）"),
+        Code("SHARE_MISMATCH", E, "「{name}」占比填报为 {actual}，按金额计算应为 {expected}"),
+        Code("SHARE_SUM", E, "{side}各行占比之和为 {actual}，应为 100%"),
+        # -- projects
+        Code("PROJECT_SUM", E, "项目支出 {expected} 与各项目本年度预算之和 {actual} 不相等"),
+        Code("PROJECT_OVER_TOTAL", E, "项目本年度预算 {budget} 超过项目总预算 {total}"),
+        Code("PROJECT_TYPE", E, "项目类型应为 常年性项目、延续性项目、一次性项目 之一，实为 {actual}"),
+        Code("PROJECT_YEARS", E, "延续性项目应填写起止年度且包含 {year} 年，实为 {actual}"),
+        # -- goals and indicators
+        Code("LEVEL1_UNKNOWN", E, "一级指标 {actual} 不在财政部规定的 {allowed} 之中"),
+        Code("LEVEL2_UNKNOWN", W, "二级指标 {actual} 不属于一级指标 {level1}（可在 site_config/indicators.yml 中添加本地变体）"),
+        Code("GOAL_NO_INDICATORS", E, "年度目标 {number} 没有任何绩效指标"),
+        Code("RATE_OVER_100", W, "指标「{name}」的指标值 {actual} 超过 100%"),
+        Code("VALUE_QUALITATIVE", I, "指标「{name}」的指标值为定性表述：{actual}"),
+        # -- corpus and waivers
+        Code("DUPLICATE_DECLARATION", E, "{unit_id} 的 {year} 年申报表重复，另见 {other}"),
+        Code("WAIVER_UNKNOWN", E, "豁免的问题代码 {actual} 不存在或不是错误"),
+        Code("WAIVER_UNUSED", W, "豁免的问题代码 {actual} 在本表中未出现"),
+    ]
+}
+
+
+def code(name: str) -> Code:
+    return CODES[name]

@@ -1,0 +1,66 @@
+"""Publish stage: swaps a finished build into place atomically, so readers never see half a site."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # renameat2 flag (Linux ≥ 3.15)
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def staging_dir(target: Path) -> Path:
+    """A fresh folder beside the target (same filesystem, so the final rename is atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clear_stale(target)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+
+
+def clear_stale(target: Path) -> None:
+    """Remove staging folders left behind by a build that was killed."""
+    for stale in target.parent.glob(f".{target.name}.new-*"):
+        if stale.is_dir() and not _alive(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(stale: Path) -> bool:
+    pid_file = stale / ".pid"
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def mark_owner(staging: Path) -> None:
+    (staging / ".pid").write_text(str(os.getpid()))
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Make staging the target in one step; the previous target is removed afterwards."""
+    (staging / ".pid").unlink(missing_ok=True)
+    if not target.exists():
+        staging.rename(target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging)  # now holds the previous site
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    target.rename(old)  # fallback: two renames, a moment without a site
+    staging.rename(target)
+    shutil.rmtree(old)

@@ -1,0 +1,76 @@
+"""Schema: the JSON Schema of the YAML format, generated from the model's field metadata."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import types
+import typing
+from typing import Any
+
+from .load import MAX_INT_DIGITS
+from .model import Declaration, Money, Share, Text, UnitId, Year
+
+SCHEMA_ID = "https://disclose.invalid/schema/declaration.schema.json"
+_SCALARS: dict[Any, dict[str, Any]] = {
+    Money: {
+        "type": ["number", "string"],
+        "pattern": rf"^(0|[1-9]\d{{0,{MAX_INT_DIGITS - 1}}})(\.\d+)?$",
+        "minimum": 0,
+    },
+    Share: {"type": "string", "pattern": r"^(0|[1-9]\d*)(\.\d+)?%$"},
+    Year: {"type": "integer", "minimum": 1900, "maximum": 2999},
+    dt.date: {"type": "string", "format": "date"},
+    UnitId: {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 64},
+    Text: {"type": ["string", "number"], "minLength": 1},
+}
+
+
+def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = _type_schema(next(a for a in args if a is not type(None)), defs)
+        return {"anyOf": [inner, {"type": "null"}]}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(args[0], defs)}
+    if origin is typing.Literal:
+        return {"enum": list(args)}
+    if tp in _SCALARS:
+        return dict(_SCALARS[tp])
+    if dataclasses.is_dataclass(tp):
+        defs.setdefault(tp.__name__, None)  # reserve: guards against recursion
+        defs[tp.__name__] = _record_schema(tp, defs)
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    raise TypeError(f"no schema for {tp!r}")
+
+
+def _record_schema(cls: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    for fld in dataclasses.fields(cls):
+        prop = _type_schema(hints[fld.name], defs)
+        prop["title"] = fld.metadata["title"]
+        prop["description"] = fld.metadata["description"]
+        if "enum" in fld.metadata:
+            prop["enum"] = list(fld.metadata["enum"])
+        props[fld.name] = prop
+    required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING]
+    return {"type": "object", "additionalProperties": False, "properties": props, "required": required}
+
+
+def json_schema() -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    root = _record_schema(Declaration, defs)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "部门整体支出绩效目标申报表",
+        "description": "disclose 的申报表 YAML 格式：每个预算单位每年一个文件 content/<年度>/<单位编号>.yaml",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
