@@ -61,6 +61,14 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace, project: Project) -> int:
+    from .synth import synthesize
+
+    written = synthesize(project.content, args.count, years=args.years, seed=args.seed)
+    print(f"disclose synth: 已在 {project.content} 下生成 {len(written)} 张合成申报表", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="disclose", description="部门整体支出绩效目标申报表公开网站生成器")
     top.add_argument("-C", "--project", type=Path, default=Path("."), help="项目目录（默认为当前目录）")
@@ -73,6 +81,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--year", type=int, action="append", help="只生成某一年度（可重复）")
     build.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
     build.set_defaults(func=cmd_build)
+    synth = sub.add_parser("synth", help="生成合成申报表（用于性能测试）")
+    synth.add_argument("count", type=int, help="申报表张数")
+    synth.add_argument("--years", type=int, default=3, help="分布在几个年度（默认 3）")
+    synth.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同文件）")
+    synth.set_defaults(func=cmd_synth)
     return top
 
 

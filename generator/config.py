@@ -63,8 +63,15 @@ class Project:
         return dict(data or {})
 
 
+DEFAULT_LEVELS = {  # the Ministry of Finance's matrix, used where site_config/ has no indicators.yml
+    "产出指标": {"form": ["数量指标", "质量指标", "时效指标", "成本指标"]},
+    "效益指标": {"form": ["经济效益", "社会效益", "生态效益", "可持续发展"]},
+    "满意度指标": {"form": ["服务对象满意度指标"]},
+}
+
+
 def load_levels(path: Path) -> dict[str, Level]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else DEFAULT_LEVELS
     return {
         name: Level(name, tuple(spec.get("form") or ()), tuple(spec.get("variants") or ()))
         for name, spec in data.items()

@@ -23,8 +23,10 @@ from .problems import Problem, code
 MAX_BYTES = 1024 * 1024  # a real declaration is ~20 KB; a larger file is a mistake or an attack
 MAX_INT_DIGITS = 10  # 10^10 万元 exceeds any budget; more digits is a typo
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
 }
+_NULLS = ("", "~", "null", "Null", "NULL")
 _MONEY = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$")
 _SHARE = re.compile(r"^(0|[1-9]\d*)(\.\d+)?%$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -34,25 +36,40 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u206
 _INVALID: Any = object()  # a value that failed to convert; its problem is already reported
 
 
-class _Refused(Exception):
-    """A YAML construct the loader refuses outright (tags, anchors, aliases)."""
+# libyaml composes ~14× faster than PyYAML's Python composer; both build nodes only, never objects.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_FLOW_DEPTH = 64  # libyaml's composer recurses in C: bound nesting before it can overflow the stack
+MAX_INDENT = 120
+_INDENT = re.compile(rf"^[ ]{{{MAX_INDENT + 1},}}\S|^[ ]*(?:[-?][ ]+){{{MAX_FLOW_DEPTH},}}", re.MULTILINE)
 
-    def __init__(self, problem: Callable[[Path], Problem]):
-        self.problem = problem
+
+def _too_deep(text: str) -> Pos | None:
+    """Where nesting exceeds the bounds (flow brackets counted loosely, quotes ignored), if it does."""
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if match[0] in "[{" else -1
+        if depth > MAX_FLOW_DEPTH:
+            return _line_col(text, match.start())
+    deep = _INDENT.search(text)
+    return _line_col(text, deep.start()) if deep else None
 
 
-class _StrictComposer(yaml.SafeLoader):
-    """SafeLoader's composer, refusing tags, anchors and aliases before any node is built."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        line, col = event.start_mark.line + 1, event.start_mark.column + 1
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(lambda p: code("YAML_ALIAS").at(p, line, col))
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!"):
-            raise _Refused(lambda p: code("YAML_TAG").at(p, line, col, tag=tag))
-        return super().compose_node(parent, index)
+def _refused(path: Path, root: yaml.Node) -> Problem | None:
+    """The first alias (a node reached twice), explicit non-standard tag or merge key, if any."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return code("YAML_ALIAS").at(path, *_pos_of(node))
+        seen.add(id(node))
+        if node.tag not in _STANDARD_TAGS or (_is_null(node) and node.value not in _NULLS):
+            return code("YAML_TAG").at(path, *_pos_of(node), tag=node.tag)
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
 
 
 def _pos_of(node: yaml.Node) -> Pos:
@@ -75,12 +92,13 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [code("FILE_UNREADABLE").at(path, 1, 1, detail=err.strerror)]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [code("FILE_BOM").at(path, 1, 1)]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(b"\x00") * 10 > len(raw):
         return None, [code("FILE_ENCODING").at(path, 1, 1, detail="疑似 UTF-16")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line, col = _line_col(raw[: err.start].decode("utf-8", "replace"), err.start)
+        before = raw[: err.start].decode("utf-8")  # valid so far; count characters, not bytes
+        line, col = _line_col(before, len(before))
         return None, [code("FILE_ENCODING").at(path, line, col, detail="疑似 GBK 等编码")]
     if not text.strip():
         return None, [code("FILE_EMPTY").at(path, 1, 1)]
@@ -94,13 +112,16 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
     """The YAML node tree, refusing anything beyond plain safe YAML."""
+    deep = _too_deep(text)
+    if deep:
+        return None, [code("YAML_TOO_DEEP").at(path, *deep)]
     try:
-        node = yaml.compose(text, Loader=_StrictComposer)  # noqa: S506 - compose only, never constructs
-    except _Refused as err:
-        return None, [err.problem(path)]
+        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose only, never constructs
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "alias" in str(err.problem):  # an alias to no anchor: still an alias
+            return None, [code("YAML_ALIAS").at(path, line, col)]
         return None, [code("YAML_SYNTAX").at(path, line, col, detail=err.problem or err.context)]
     except yaml.YAMLError as err:
         return None, [code("YAML_SYNTAX").at(path, 1, 1, detail=str(err))]
@@ -108,7 +129,8 @@ def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
         return None, [code("YAML_TOO_DEEP").at(path, 1, 1)]
     if node is None:
         return None, [code("FILE_EMPTY").at(path, 1, 1)]
-    return node, []
+    refused = _refused(path, node)
+    return (None, [refused]) if refused else (node, [])
 
 
 class _Converter:
@@ -133,7 +155,7 @@ class _Converter:
         if origin is tuple:
             return self.sequence(node, args[0], where, title)
         if dataclasses.is_dataclass(tp) and tp not in _SCALARS:
-            return self.record(node, tp, where)
+            return self.record(node, tp, where, title)
         if not isinstance(node, yaml.ScalarNode) or _is_null(node):
             return self.report(node, "WRONG_TYPE", title=title, expected=_kind(tp), actual=_kind_of(node))
         if origin is typing.Literal:
@@ -155,12 +177,12 @@ class _Converter:
         items = [self.convert(n, item, (*where, i), title) for i, n in enumerate(node.value)]
         return _INVALID if any(v is _INVALID for v in items) else tuple(items)
 
-    def record(self, node: yaml.Node, cls: Any, where: Path_) -> Any:
+    def record(self, node: yaml.Node, cls: Any, where: Path_, title: str) -> Any:
         fields = {f.name: f for f in dataclasses.fields(cls)}
         if not isinstance(node, yaml.MappingNode):
             if not where:
                 return self.report(node, "ROOT_NOT_MAPPING", actual=_kind_of(node))
-            return self.report(node, "WRONG_TYPE", title=_title(cls), expected="键值映射", actual=_kind_of(node))
+            return self.report(node, "WRONG_TYPE", title=title, expected="键值映射", actual=_kind_of(node))
         hints = typing.get_type_hints(cls)
         values: dict[str, Any] = {}
         for key, value in self.pairs(node, fields):
@@ -207,10 +229,6 @@ def _kind_of(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "列表"
     return "空值" if _is_null(node) else f"“{node.value}”"
-
-
-def _title(cls: Any) -> str:
-    return str(getattr(cls, "__doc__", "") or cls.__name__).split("\n")[0]
 
 
 @dataclass(frozen=True)

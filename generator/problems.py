@@ -83,7 +83,7 @@ CODES: dict[str, Code] = {
         Code("YAML_ALIAS", E, "不允许使用 YAML 锚点或别名（& / *），请直接写出内容"),
         Code("YAML_MERGE", E, "不允许使用 YAML 合并键（<<），请直接写出内容"),
         Code("YAML_TOO_DEEP", E, "YAML 嵌套层数过深"),
-        Code("DUPLICATE_KEY", E, "键 {key} 重复（首次出现在第 {first} 行），后者会覆盖前者"),
+        Code("DUPLICATE_KEY", E, "键 {key} 重复（首次出现在第 {first} 行），同一处只能写一次，请合并或删除其一"),
         # -- shape of the declaration
         Code("ROOT_NOT_MAPPING", E, "文件顶层应为键值映射（申报表），实为{actual}"),
         Code("UNKNOWN_KEY", E, "未知的键 {key}{hint}"),

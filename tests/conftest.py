@@ -1,0 +1,52 @@
+"""Shared test helpers: the project's paths, writing YAML text to a file, checking files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.check import Context, Report, check_files
+from generator.config import load_levels
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+MINIMAL = FIXTURES / "valid" / "2021" / "minimal-unit.yaml"
+SEED = ROOT / "content" / "2021" / "guangshui-ldbxj.yaml"
+
+
+@pytest.fixture(scope="session")
+def context() -> Context:
+    """The check context with the project's own site_config/indicators.yml."""
+    return Context(load_levels(ROOT / "site_config" / "indicators.yml"))
+
+
+@pytest.fixture
+def write_decl(tmp_path: Path) -> Callable[..., Path]:
+    """Write YAML text to a fresh `<dir>/<year>/<name>.yaml` under tmp_path and return its path."""
+    count = 0
+
+    def write(text: str | bytes, year: str = "2021", name: str = "minimal-unit",
+              suffix: str = ".yaml") -> Path:
+        nonlocal count
+        count += 1
+        path = tmp_path / f"case{count}" / year / f"{name}{suffix}"
+        path.parent.mkdir(parents=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8", newline="")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run_check(context: Context) -> Callable[..., Report]:
+    """Load and check files exactly as `disclose check` does."""
+
+    def run(*paths: Path) -> Report:
+        return check_files(list(paths), context)
+
+    return run
