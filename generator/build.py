@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import publish, site
+from . import publish, search, site
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .model import Document
 from .privacy import mask
-from .render import PageOptions, render_site
+from .render import PORTAL, PageOptions, render_sites
 
 
 @dataclass
@@ -38,7 +38,11 @@ class Stages:
 
 
 class BuildFailed(Exception):
-    """A stage failed; nothing was published."""
+    """The check found errors; nothing was written."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"检查发现 {len(report.blocking)} 个错误，未生成网站")
+        self.report = report
 
 
 def source_date_epoch(docs: Sequence[Document]) -> int:
@@ -50,14 +54,17 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
     return calendar.timegm(newest.timetuple()) if newest else 0
 
 
-def write_pages(pages: dict[str, str], docs_dir: Path) -> None:
-    """The generated Markdown, kept under build/ for inspection; stale pages removed."""
+def write_pages(pages: dict[str, str | bytes], docs_dir: Path) -> None:
+    """The generated Markdown (and download files), kept under build/ for inspection."""
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
-    for rel, text in sorted(pages.items()):
+    for rel, content in sorted(pages.items()):
         path = docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
 
 
 def check_all(project: Project, stages: Stages) -> Report:
@@ -75,27 +82,67 @@ def public_documents(report: Report, years: Sequence[int] = ()) -> list[Document
     ]
 
 
+def site_key_dir(key: str) -> str:
+    return key or "portal"
+
+
+def build_sites(
+    project: Project,
+    stages: Stages,
+    docs: Sequence[Document],
+    options: PageOptions,
+    work: Path,
+    staging: Path,
+) -> Path:
+    """Render, build every site (portal + one per year) in parallel and assemble them; return the tree."""
+    with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
+        sites: dict[str, dict[str, str | bytes]] = {
+            key: dict(pages) for key, pages in render_sites(docs, project.levels, options, project.settings).items()
+        }
+        if work.exists():
+            shutil.rmtree(work)
+        for key, pages in sites.items():
+            write_pages(pages, work / site_key_dir(key) / "docs")
+    years = sorted((int(k) for k in sites if k != PORTAL), reverse=True)
+    configs = []
+    for key in sorted(sites, key=lambda k: -len(sites[k])):  # biggest first: better packing
+        config = site.mkdocs_config(project, work / site_key_dir(key) / "docs", staging / site_key_dir(key),
+                                    int(key) if key else None, years, preview=options.preview)
+        configs.append(site.write_config(config, work / site_key_dir(key) / "mkdocs.yml"))
+    with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点并行）"):
+        site.build_all(configs, source_date_epoch(docs))
+    tree = staging / site_key_dir(PORTAL)
+    for year in years:
+        (staging / str(year)).rename(tree / str(year))
+    with stages.stage("检索索引"):
+        merge_search(tree, years, docs)
+    return tree
+
+
+def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document]) -> None:
+    """One index for the whole site: the portal's, each year site's, and the declarations' own."""
+    portal = search.read_index(tree)
+    merged = list(portal["docs"])
+    for year in years:
+        merged += search.rebase(search.read_index(tree / str(year))["docs"], f"{year}/")
+    merged += search.entries(docs)
+    search.write_index(tree, portal["config"], merged)
+    for year in years:  # a year site searches everything too, through the portal's root
+        search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"))
+
+
 def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) -> Report:
     """Build the public site into site/ (atomically); raise BuildFailed and write nothing on error."""
     report = check_all(project, stages)
     if report.blocking:
-        raise BuildFailed(f"检查发现 {len(report.blocking)} 个错误，未生成网站")
+        raise BuildFailed(report)
     docs = public_documents(report, years)
-    work = project.build / "public"
-    with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
-        options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")))
-        pages = render_site(docs, project.levels, options, project.settings)
-        write_pages(pages, work / "docs")
+    options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")))
     staging = publish.staging_dir(project.site)
     try:
-        publish.mark_owner(staging)
-        year_list = sorted({d.decl.year for d in docs}, reverse=True)
-        config = site.mkdocs_config(project, work / "docs", staging, year_list, preview=False)
-        with stages.stage("MkDocs 构建"):
-            site.build(site.write_config(config, work / "mkdocs.yml"), source_date_epoch(docs))
+        tree = build_sites(project, stages, docs, options, project.build / "public", staging)
         with stages.stage("发布"):
-            publish.swap_in(staging, project.site)
-    except BaseException:
+            publish.swap_in(tree, project.site)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     return report

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildFailed, Stages, build_public, check_all
+from .build import BuildFailed, Stages, build_public
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .problems import Severity
@@ -47,7 +47,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     try:
         report = build_public(project, stages, years=args.year or ())
     except BuildFailed as err:
-        print(_report_text(check_all(project, Stages(quiet=True))), file=sys.stderr)
+        print(_report_text(err.report), file=sys.stderr)
         print(f"disclose build: {err}；现有网站保持不变", file=sys.stderr)
         return 1
     except SiteError as err:
@@ -57,7 +57,8 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     for problem in shown:
         print(problem.format(), file=sys.stderr)
     total = sum(stages.seconds.values())
-    print(f"disclose: 网站已生成于 {project.site}（{total:.1f} 秒）", file=sys.stderr)
+    detail = "，".join(f"{name} {sec:.1f}" for name, sec in stages.seconds.items())
+    print(f"disclose: 网站已生成于 {project.site}（{total:.1f} 秒：{detail}）", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import re
 import types
@@ -178,12 +179,11 @@ class _Converter:
         return _INVALID if any(v is _INVALID for v in items) else tuple(items)
 
     def record(self, node: yaml.Node, cls: Any, where: Path_, title: str) -> Any:
-        fields = {f.name: f for f in dataclasses.fields(cls)}
+        fields, hints = _shape(cls)
         if not isinstance(node, yaml.MappingNode):
             if not where:
                 return self.report(node, "ROOT_NOT_MAPPING", actual=_kind_of(node))
             return self.report(node, "WRONG_TYPE", title=title, expected="键值映射", actual=_kind_of(node))
-        hints = typing.get_type_hints(cls)
         values: dict[str, Any] = {}
         for key, value in self.pairs(node, fields):
             meta = fields[key].metadata
@@ -213,6 +213,12 @@ class _Converter:
             else:
                 seen[key] = key_node.start_mark.line + 1
                 yield key, value
+
+
+@functools.cache
+def _shape(cls: Any) -> tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]:
+    """A model class's fields and resolved type hints (resolving them is slow: once per class)."""
+    return {f.name: f for f in dataclasses.fields(cls)}, typing.get_type_hints(cls)
 
 
 def _is_null(node: yaml.Node) -> bool:

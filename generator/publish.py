@@ -25,10 +25,15 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def staging_dir(target: Path) -> Path:
-    """A fresh folder beside the target (same filesystem, so the final rename is atomic)."""
+    """A fresh folder beside the target (same filesystem, so the final rename is atomic).
+
+    It records the building process, so a later build can tell a killed build's leftovers.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     clear_stale(target)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    (staging / ".pid").write_text(str(os.getpid()))
+    return staging
 
 
 def clear_stale(target: Path) -> None:
@@ -47,13 +52,8 @@ def _alive(stale: Path) -> bool:
     return True
 
 
-def mark_owner(staging: Path) -> None:
-    (staging / ".pid").write_text(str(os.getpid()))
-
-
 def swap_in(staging: Path, target: Path) -> None:
     """Make staging the target in one step; the previous target is removed afterwards."""
-    (staging / ".pid").unlink(missing_ok=True)
     if not target.exists():
         staging.rename(target)
         return

@@ -204,13 +204,16 @@ def declaration_url(decl: Declaration) -> str:
     return f"{decl.year}/{decl.unit_id}/"
 
 
-def render_site(
+PORTAL = ""  # the key of the portal site; year sites are keyed by their year
+
+
+def render_sites(
     docs: Sequence[Document],
     levels: dict[str, Level],
     options: PageOptions,
     settings: dict[str, Any],
-) -> dict[str, str]:
-    """Every page of the site as Markdown, keyed by its path under docs_dir."""
+) -> dict[str, dict[str, str]]:
+    """Every page as Markdown, by site (the portal, then one site per year) and path in its docs_dir."""
     env = environment()
     by_year: dict[int, list[Document]] = defaultdict(list)
     by_unit: dict[str, list[Document]] = defaultdict(list)
@@ -220,21 +223,23 @@ def render_site(
     years = [YearSummary(y, by_year[y]) for y in sorted(by_year, reverse=True)]
     common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
               "project_spending": project_spending, "indicator_count": indicator_count}
-    pages: dict[str, str] = {}
-    page = env.get_template("declaration.md.j2")
-    for doc in docs:
-        problems = options.problems.get(str(doc.source.path), [])
-        pages[f"{doc.decl.year}/{doc.decl.unit_id}.md"] = page.render(
-            decl=doc.decl, doc=doc, problems=problems, banners=banners(doc, options), **common)
-    year_page = env.get_template("year.md.j2")
-    for summary in years:
-        pages[f"{summary.year}/index.md"] = year_page.render(summary=summary, **common)
+    portal = {
+        "index.md": env.get_template("home.md.j2").render(years=years, **common),
+        "units/index.md": env.get_template("units.md.j2").render(by_unit=by_unit, **common),
+    }
     unit_page = env.get_template("unit.md.j2")
     for unit_id, unit_docs in by_unit.items():
-        pages[f"units/{unit_id}.md"] = unit_page.render(unit_id=unit_id, docs=unit_docs, **common)
-    pages["units/index.md"] = env.get_template("units.md.j2").render(by_unit=by_unit, **common)
-    pages["index.md"] = env.get_template("home.md.j2").render(years=years, **common)
-    return pages
+        portal[f"units/{unit_id}.md"] = unit_page.render(unit_id=unit_id, docs=unit_docs, **common)
+    sites = {PORTAL: portal}
+    page, year_page = env.get_template("declaration.md.j2"), env.get_template("year.md.j2")
+    for summary in years:
+        pages = {"index.md": year_page.render(summary=summary, **common)}
+        for doc in summary.docs:
+            problems = options.problems.get(str(doc.source.path), [])
+            pages[f"{doc.decl.unit_id}.md"] = page.render(
+                decl=doc.decl, doc=doc, problems=problems, banners=banners(doc, options), **common)
+        sites[str(summary.year)] = pages
+    return sites
 
 
 def banners(doc: Document, options: PageOptions) -> list[Banner]:

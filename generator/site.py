@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,35 +20,46 @@ class SiteError(Exception):
     """MkDocs refused the configuration or failed (strict mode turns warnings into this)."""
 
 
+HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
+
+
 def mkdocs_config(
     project: Project,
     docs_dir: Path,
     site_dir: Path,
+    year: int | None,
     years: Sequence[int],
     *,
     preview: bool,
     extra_nav: Sequence[dict[str, str]] = (),
 ) -> dict[str, Any]:
-    """The generated config: the root mkdocs.yml, plus paths, nav and the locality's settings."""
+    """The generated config of the portal (year None) or of one year's site, mounted at /<year>/.
+
+    Everything else comes from the root mkdocs.yml (INHERIT) and site_config/site.yml.
+    """
     settings = dict(project.settings)
     root = project.root.resolve()
-    nav: list[Any] = [{"首页": "index.md"}]
+    up = "" if year is None else "../"  # a year site links to its siblings through the portal root
+    nav: list[Any] = [{"首页": f"{up}index.md" if year is None else "../"}]
     if years:
-        nav.append({"年度": [{f"{y} 年度": f"{y}/index.md"} for y in years]})
-    nav.append({"各单位": "units/index.md"})
-    nav.extend(extra_nav)
+        nav.append({"年度": [{f"{y} 年度": "index.md" if y == year else f"{up}{y}/"} for y in years]})
+    nav.append({"各单位": "units/index.md" if year is None else "../units/"})
+    nav.extend({k: f"{up}{v}" for k, v in item.items()} for item in extra_nav)
     config: dict[str, Any] = {
         "INHERIT": str(root / "mkdocs.yml"),
         "docs_dir": str(docs_dir.resolve()),
         "site_dir": str(site_dir.resolve()),
         "theme": {"name": "material", "custom_dir": str(root / "theme")},
+        "hooks": [str(HOOKS)],
         "nav": nav,
+        "validation": {"nav": {"not_found": "info"}},  # cross-site nav links are URLs, not files
         "extra": {**{k: v for k, v in settings.items() if k not in ("site_name", "site_url")},
                   "preview": preview},
     }
-    for key in ("site_name", "site_url"):
-        if settings.get(key):
-            config[key] = settings[key]
+    if settings.get("site_name"):
+        config["site_name"] = settings["site_name"]
+    if settings.get("site_url"):
+        config["site_url"] = str(settings["site_url"]).rstrip("/") + "/" + (f"{year}/" if year else "")
     if preview:
         config["site_name"] = f"【预览】{config.get('site_name', 'disclose')}"
     return config
@@ -76,6 +89,28 @@ def _mkdocs_warnings_shown() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+def build_all(config_paths: Sequence[Path], source_date_epoch: int) -> None:
+    """Build several MkDocs sites in parallel processes (one per core); raise the first failure."""
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+    preload_jieba()  # once here, inherited by every forked build instead of loaded in each
+    if len(config_paths) == 1 or (os.cpu_count() or 1) == 1:
+        for path in config_paths:
+            build(path, source_date_epoch)
+        return
+    context = multiprocessing.get_context("fork")  # children inherit loaded modules: fast start
+    workers = min(len(config_paths), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for future in [pool.submit(build, path, source_date_epoch) for path in config_paths]:
+            future.result()
+
+
+def preload_jieba() -> None:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+
+
 def build(config_path: Path, source_date_epoch: int) -> None:
     """Run `mkdocs build --strict` in-process; raise SiteError with MkDocs' own words on failure."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -83,6 +118,7 @@ def build(config_path: Path, source_date_epoch: int) -> None:
     from mkdocs.exceptions import MkDocsException
 
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)  # pins sitemap dates: reproducible
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice is not the reader's business
     with _mkdocs_warnings_shown() as warnings:
         try:
             config = load_config(str(config_path), strict=True)

@@ -128,10 +128,11 @@ def synthesize(content: Path, count: int, years: int = 3, seed: int = 1) -> list
     written = []
     for i in range(count):
         year = 2025 - i // units
-        place, (code, bureau) = PLACES[i % len(PLACES)], BUREAUS[(i // len(PLACES)) % len(BUREAUS)]
-        unit_id = f"u{i % units:05d}-{code}"
+        unit = i % units  # the same units file every year
+        place, (code, bureau) = PLACES[unit % len(PLACES)], BUREAUS[(unit // len(PLACES)) % len(BUREAUS)]
+        unit_id = f"u{unit:05d}-{code}"
         path = content / str(year) / f"{unit_id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(declaration(rng, year, unit_id, f"{place}市{bureau}（第 {i % units + 1} 号）"), encoding="utf-8")
+        path.write_text(declaration(rng, year, unit_id, f"{place}市{bureau}（第 {unit + 1} 号）"), encoding="utf-8")
         written.append(path)
     return written

@@ -1,0 +1,36 @@
+"""Site stage, MkDocs hook: lets pre-rendered HTML blocks bypass Python-Markdown's raw-HTML parser.
+
+Pure optimisation: the Markdown on disk is complete and renders the same without this hook (under
+another MkDocs-compatible builder, say); the hook only saves the second parse of large tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+_STASH: dict[str, list[str]] = {}
+
+
+def _token(page: Any, index: int) -> str:
+    return f"DCRAW{hashlib.sha1(page.file.src_uri.encode()).hexdigest()[:12]}X{index}X"
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    """Replace each top-level HTML block (templates separate blocks by blank lines) by a token."""
+    blocks: list[str] = []
+    out = []
+    for chunk in markdown.split("\n\n"):
+        if chunk.lstrip().startswith("<") and not chunk.lstrip().startswith("<!--"):
+            out.append(_token(page, len(blocks)))
+            blocks.append(chunk.strip())
+        else:
+            out.append(chunk)
+    _STASH[page.file.src_uri] = blocks
+    return "\n\n".join(out)
+
+
+def on_page_content(html: str, page: Any, **_: Any) -> str:
+    for index, block in enumerate(_STASH.pop(page.file.src_uri, [])):
+        html = html.replace(f"<p>{_token(page, index)}</p>", block, 1)
+    return html

@@ -1,0 +1,89 @@
+"""Search stage: the Chinese search index, built from the model instead of re-parsing every page's HTML.
+
+Material's search plugin parses each page's HTML and segments all of its text with jieba: about
+half of a default build. Declaration pages are excluded from it (front matter `search: exclude`)
+and indexed here from the model: what readers search for (names, functions, tasks, projects,
+goals, indicators), not every number, segmented once per distinct text.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .model import Declaration, Document
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+ZWSP = "\u200b"  # Material's zh separator splits on it
+
+
+@functools.lru_cache(maxsize=200_000)
+def _segment_run(run: str) -> str:
+    import jieba  # imported lazily: loading its dictionary takes ~0.5 s
+
+    return ZWSP + ZWSP.join(jieba.cut(run)) + ZWSP
+
+
+def segment(text: str) -> str:
+    """Text with jieba's word boundaries marked by zero-width spaces, as Material's plugin does."""
+    return _HAN.sub(lambda m: _segment_run(m[0]), text).strip(ZWSP)
+
+
+def heading_slug(text: str) -> str:
+    """The anchor the toc extension gives a heading (same slugify as mkdocs.yml)."""
+    from pymdownx.slugs import slugify
+
+    slug: str = slugify(case="lower")(text, "-")
+    return slug
+
+
+def _entry(location: str, title: str, parts: Iterable[str]) -> dict[str, str]:
+    text = "；".join(p for p in parts if p)
+    return {"location": location, "title": html.escape(segment(title)), "text": html.escape(segment(text))}
+
+
+def declaration_entries(decl: Declaration, location: str) -> Iterator[dict[str, str]]:
+    """One entry for the page and one per section, as Material's own index would have."""
+    yield _entry(location, f"{decl.unit_name}（{decl.year} 年度）",
+                 [f"{decl.unit_name} {decl.year} 年度部门整体支出绩效目标申报表",
+                  *(p.name for p in decl.projects)])
+    sections: list[tuple[str, list[str]]] = [
+        ("部门职能概述", list(decl.functions)),
+        ("年度工作任务", list(decl.tasks)),
+        ("项目支出情况", [f"{p.name} {p.purpose or ''}" for p in decl.projects]),
+        ("整体绩效总目标", [*decl.long_term.targets, *decl.annual.targets]),
+        ("长期目标绩效指标", [f"{i.name} {i.value or ''}" for i in decl.long_term.indicators]),
+    ]
+    for n, goal in enumerate(decl.annual.goals, 1):
+        heading = f"年度目标 {n}：{goal.title}"
+        sections.append((heading, [f"{i.name} {i.value or ''}" for i in goal.indicators]))
+    for heading, parts in sections:
+        if parts:
+            yield _entry(f"{location}#{heading_slug(heading)}", heading, parts)
+
+
+def entries(docs: Sequence[Document]) -> list[dict[str, str]]:
+    """Index entries for every declaration, located relative to the portal's root."""
+    return [e for doc in docs
+            for e in declaration_entries(doc.decl, f"{doc.decl.year}/{doc.decl.unit_id}/")]
+
+
+def read_index(site_dir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((site_dir / "search" / "search_index.json").read_text("utf-8"))
+    return data
+
+
+def rebase(docs: Iterable[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
+    return [{**d, "location": prefix + d["location"]} for d in docs]
+
+
+def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]]) -> None:
+    path = site_dir / "search" / "search_index.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
