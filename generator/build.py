@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+from collections import defaultdict
 import os
 import shutil
 import sys
@@ -18,7 +19,8 @@ from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .model import Document
 from .privacy import mask
-from .render import PORTAL, PageOptions, render_sites
+from .problems import Problem
+from .render import PORTAL, Broken, PageOptions, render_sites
 
 
 @dataclass
@@ -93,21 +95,23 @@ def build_sites(
     options: PageOptions,
     work: Path,
     staging: Path,
+    broken: Sequence[Broken] = (),
 ) -> Path:
     """Render, build every site (portal + one per year) in parallel and assemble them; return the tree."""
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
-        sites: dict[str, dict[str, str | bytes]] = {
-            key: dict(pages) for key, pages in render_sites(docs, project.levels, options, project.settings).items()
-        }
+        rendered = render_sites(docs, project.levels, options, project.settings, broken)
+        sites: dict[str, dict[str, str | bytes]] = {key: dict(pages) for key, pages in rendered.items()}
         if work.exists():
             shutil.rmtree(work)
         for key, pages in sites.items():
             write_pages(pages, work / site_key_dir(key) / "docs")
     years = sorted((int(k) for k in sites if k != PORTAL), reverse=True)
     configs = []
+    extra_nav = [{"问题清单": "problems.md"}] if options.preview else []
     for key in sorted(sites, key=lambda k: -len(sites[k])):  # biggest first: better packing
         config = site.mkdocs_config(project, work / site_key_dir(key) / "docs", staging / site_key_dir(key),
-                                    int(key) if key else None, years, preview=options.preview)
+                                    int(key) if key else None, years, preview=options.preview,
+                                    extra_nav=extra_nav)
         configs.append(site.write_config(config, work / site_key_dir(key) / "mkdocs.yml"))
     with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点并行）"):
         site.build_all(configs, source_date_epoch(docs))
@@ -143,6 +147,33 @@ def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) ->
         tree = build_sites(project, stages, docs, options, project.build / "public", staging)
         with stages.stage("发布"):
             publish.swap_in(tree, project.site)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def preview_inputs(report: Report) -> tuple[list[Document], PageOptions, list[Broken]]:
+    """What the preview shows: every declaration (drafts too), unmasked, each with its problems."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in report.problems:
+        by_file[problem.file].append(problem)
+    loaded = {str(doc.source.path) for doc in report.documents}
+    broken = [Broken.of(str(path), by_file[str(path)]) for path in report.files if str(path) not in loaded]
+    return list(report.documents), PageOptions(preview=True, problems=dict(by_file)), broken
+
+
+def build_preview(project: Project, stages: Stages, target: Path | None = None) -> Report:
+    """The preview as a static site in its own folder (never site/): drafts, problems, unmasked."""
+    target = target or project.preview_site
+    if target.resolve() == project.site.resolve():
+        raise ValueError("预览与公开网站不能共用输出目录")
+    report = check_all(project, stages)
+    docs, options, broken = preview_inputs(report)
+    staging = publish.staging_dir(target)
+    try:
+        tree = build_sites(project, stages, docs, options, project.build / "preview", staging, broken)
+        with stages.stage("发布"):
+            publish.swap_in(tree, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report

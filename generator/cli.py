@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildFailed, Stages, build_public
+from .build import BuildFailed, Stages, build_preview, build_public
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .problems import Severity
@@ -44,6 +44,11 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
     stages = Stages(quiet=args.quiet)
+    if args.preview:
+        report = build_preview(project, stages)
+        errors = len(report.blocking)
+        print(f"disclose: 预览已生成于 {project.preview_site}（{errors} 个错误，详见“问题清单”页）", file=sys.stderr)
+        return 0
     try:
         report = build_public(project, stages, years=args.year or ())
     except BuildFailed as err:
@@ -59,6 +64,8 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     total = sum(stages.seconds.values())
     detail = "，".join(f"{name} {sec:.1f}" for name, sec in stages.seconds.items())
     print(f"disclose: 网站已生成于 {project.site}（{total:.1f} 秒：{detail}）", file=sys.stderr)
+    if args.timings_json:
+        args.timings_json.write_text(json.dumps(stages.seconds, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
@@ -81,6 +88,10 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="检查并生成公开网站 site/（有错误则不写入任何文件）")
     build.add_argument("--year", type=int, action="append", help="只生成某一年度（可重复）")
     build.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    build.add_argument("--timings-json", type=Path, metavar="PATH",
+                       help="把各阶段用时（秒）写入 JSON 文件（供基准测试）")
+    build.add_argument("--preview", action="store_true",
+                       help="生成内部预览（含草稿、问题、未打码）到 preview-site/，不影响 site/")
     build.set_defaults(func=cmd_build)
     synth = sub.add_parser("synth", help="生成合成申报表（用于性能测试）")
     synth.add_argument("count", type=int, help="申报表张数")

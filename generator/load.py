@@ -73,6 +73,29 @@ def _refused(path: Path, root: yaml.Node) -> Problem | None:
     return None
 
 
+_SYNTAX_ZH = {  # libyaml's messages a clerk is most likely to meet
+    "did not find expected ',' or ']'": "方括号 [ ] 未闭合，或列表项之间缺少逗号",
+    "did not find expected ',' or '}'": "花括号 { } 未闭合，或键值对之间缺少逗号",
+    "did not find expected key": "缩进不一致，或缺少“键:”",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（缩进有误，或文字中的冒号后跟了空格，需加引号）",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "found character that cannot start any token": "出现不能作为内容开头的字符（如 @ 或 `，需加引号）",
+    "found unknown escape character": "双引号内有未知的转义字符（\\ 应写作 \\\\）",
+    "did not find expected node content": "缺少内容",
+    "found a tab character that violates indentation": "缩进中有制表符",
+    "expected <block end>, but found '-'": "列表项缩进不一致",
+}
+
+
+def _zh_syntax(problem: str) -> str:
+    for english, chinese in _SYNTAX_ZH.items():
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
+
+
 def _pos_of(node: yaml.Node) -> Pos:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -123,7 +146,7 @@ def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "alias" in str(err.problem):  # an alias to no anchor: still an alias
             return None, [code("YAML_ALIAS").at(path, line, col)]
-        return None, [code("YAML_SYNTAX").at(path, line, col, detail=err.problem or err.context)]
+        return None, [code("YAML_SYNTAX").at(path, line, col, detail=_zh_syntax(str(err.problem or err.context)))]
     except yaml.YAMLError as err:
         return None, [code("YAML_SYNTAX").at(path, 1, 1, detail=str(err))]
     except RecursionError:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 import jinja2
@@ -160,8 +161,12 @@ def environment() -> jinja2.Environment:
 
 
 def _tojson(value: Any) -> Markup:
-    """A JSON (hence YAML) string literal for front matter, with no raw HTML-significant chars."""
-    text = json.dumps(value, ensure_ascii=False)
+    """A JSON (hence YAML) string literal for front matter, with no raw HTML-significant chars.
+
+    The value is HTML-escaped first: Material prints page.meta.title/description unescaped
+    (header topic, <title>, <meta content>), so a raw "<script>" in a unit name would run.
+    """
+    text = json.dumps(str(escape(value)), ensure_ascii=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
@@ -169,6 +174,7 @@ def _tojson(value: Any) -> Markup:
 class YearSummary:
     year: int
     docs: list[Document]
+    broken: list[Broken] = field(default_factory=list)
 
     @property
     def income(self) -> Decimal:
@@ -205,6 +211,107 @@ def declaration_url(decl: Declaration) -> str:
 
 
 PORTAL = ""  # the key of the portal site; year sites are keyed by their year
+_SLUG = re.compile(r"[^a-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A file that did not load (preview only): its page shows the problems instead."""
+
+    path: str
+    year: int | None
+    slug: str
+    problems: list[Problem]
+
+    @classmethod
+    def of(cls, path: str, problems: list[Problem]) -> Broken:
+        parent, stem = PurePath(path).parent.name, PurePath(path).stem
+        slug = _SLUG.sub("-", stem.lower()).strip("-") or "file"
+        return cls(path, int(parent) if parent.isdigit() and len(parent) == 4 else None, slug, problems)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The documents grouped as the pages need them."""
+
+    by_year: dict[int, list[Document]]
+    by_unit: dict[str, list[Document]]
+    broken: list[Broken] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, docs: Iterable[Document], broken: Iterable[Broken] = ()) -> Corpus:
+        by_year: dict[int, list[Document]] = defaultdict(list)
+        by_unit: dict[str, list[Document]] = defaultdict(list)
+        for doc in sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id)):
+            by_year[doc.decl.year].append(doc)
+            by_unit[doc.decl.unit_id].append(doc)
+        broken = list(broken)
+        for b in broken:
+            if b.year is not None:
+                by_year.setdefault(b.year, [])
+        return cls(dict(by_year), dict(by_unit), broken)
+
+    @property
+    def years(self) -> list[YearSummary]:
+        return [self.year(y) for y in sorted(self.by_year, reverse=True)]
+
+    def year(self, year: int) -> YearSummary:
+        return YearSummary(year, self.by_year.get(year, []), [b for b in self.broken if b.year == year])
+
+
+class Renderer:
+    """Renders each kind of page; one page at a time, so that the preview can re-render just one."""
+
+    def __init__(self, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any]):
+        self.env = environment()
+        self.options = options
+        self.common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
+                       "project_spending": project_spending, "indicator_count": indicator_count}
+
+    def _render(self, template: str, **values: Any) -> str:
+        return self.env.get_template(template).render(**values, **self.common)
+
+    def declaration(self, doc: Document) -> str:
+        problems = self.options.problems.get(str(doc.source.path), [])
+        return self._render("declaration.md.j2", decl=doc.decl, doc=doc, problems=problems,
+                            banners=banners(doc, self.options))
+
+    def broken(self, item: Broken) -> str:
+        return self._render("broken.md.j2", item=item)
+
+    def year(self, summary: YearSummary) -> str:
+        return self._render("year.md.j2", summary=summary)
+
+    def home(self, corpus: Corpus) -> str:
+        return self._render("home.md.j2", years=corpus.years)
+
+    def units(self, corpus: Corpus) -> str:
+        return self._render("units.md.j2", by_unit=corpus.by_unit)
+
+    def unit(self, docs: list[Document]) -> str:
+        return self._render("unit.md.j2", unit_id=docs[-1].decl.unit_id, docs=docs)
+
+    def problem_list(self, corpus: Corpus) -> str:
+        return self._render("problems.md.j2", corpus=corpus, broken=corpus.broken)
+
+    def portal(self, corpus: Corpus) -> dict[str, str]:
+        pages = {"index.md": self.home(corpus), "units/index.md": self.units(corpus)}
+        pages.update({f"units/{unit_id}.md": self.unit(docs) for unit_id, docs in corpus.by_unit.items()})
+        if self.options.preview:
+            pages["problems.md"] = self.problem_list(corpus)
+        return pages
+
+    def year_site(self, summary: YearSummary) -> dict[str, str]:
+        pages = {"index.md": self.year(summary)}
+        pages.update({f"{doc.decl.unit_id}.md": self.declaration(doc) for doc in summary.docs})
+        pages.update({f"{b.slug}.md": self.broken(b) for b in summary.broken})
+        return pages
+
+    def sites(self, corpus: Corpus) -> dict[str, dict[str, str]]:
+        """Every page as Markdown, by site (the portal, then one site per year) and path in its docs_dir."""
+        sites = {PORTAL: self.portal(corpus)}
+        sites.update({str(s.year): self.year_site(s) for s in corpus.years})
+        return sites
 
 
 def render_sites(
@@ -212,34 +319,10 @@ def render_sites(
     levels: dict[str, Level],
     options: PageOptions,
     settings: dict[str, Any],
+    broken: Sequence[Broken] = (),
 ) -> dict[str, dict[str, str]]:
-    """Every page as Markdown, by site (the portal, then one site per year) and path in its docs_dir."""
-    env = environment()
-    by_year: dict[int, list[Document]] = defaultdict(list)
-    by_unit: dict[str, list[Document]] = defaultdict(list)
-    for doc in sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id)):
-        by_year[doc.decl.year].append(doc)
-        by_unit[doc.decl.unit_id].append(doc)
-    years = [YearSummary(y, by_year[y]) for y in sorted(by_year, reverse=True)]
-    common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
-              "project_spending": project_spending, "indicator_count": indicator_count}
-    portal = {
-        "index.md": env.get_template("home.md.j2").render(years=years, **common),
-        "units/index.md": env.get_template("units.md.j2").render(by_unit=by_unit, **common),
-    }
-    unit_page = env.get_template("unit.md.j2")
-    for unit_id, unit_docs in by_unit.items():
-        portal[f"units/{unit_id}.md"] = unit_page.render(unit_id=unit_id, docs=unit_docs, **common)
-    sites = {PORTAL: portal}
-    page, year_page = env.get_template("declaration.md.j2"), env.get_template("year.md.j2")
-    for summary in years:
-        pages = {"index.md": year_page.render(summary=summary, **common)}
-        for doc in summary.docs:
-            problems = options.problems.get(str(doc.source.path), [])
-            pages[f"{doc.decl.unit_id}.md"] = page.render(
-                decl=doc.decl, doc=doc, problems=problems, banners=banners(doc, options), **common)
-        sites[str(summary.year)] = pages
-    return sites
+    """Every page of every site as Markdown (see Renderer.sites)."""
+    return Renderer(levels, options, settings).sites(Corpus.of(docs, broken))
 
 
 def banners(doc: Document, options: PageOptions) -> list[Banner]:
