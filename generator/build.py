@@ -9,12 +9,12 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import publish, search, site
+from . import archive, export, publish, search, site
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .model import Document
@@ -28,6 +28,7 @@ class Stages:
     """Wall time of each stage, shown as progress and read by the benchmark."""
 
     quiet: bool = False
+    parallel: bool = True  # build the sites in forked processes
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
@@ -96,43 +97,59 @@ def build_sites(
     work: Path,
     staging: Path,
     broken: Sequence[Broken] = (),
+    frozen: Mapping[int, Path] | None = None,
 ) -> Path:
-    """Render, build every site (portal + one per year) in parallel and assemble them; return the tree."""
+    """Render, build every site (portal + one per year) in parallel and assemble them; return the tree.
+
+    Years in `frozen` (archived: year → snapshot folder) are not re-rendered: their snapshot is copied in.
+    """
+    frozen = frozen or {}
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
         rendered = render_sites(docs, project.levels, options, project.settings, broken)
-        sites: dict[str, dict[str, str | bytes]] = {key: dict(pages) for key, pages in rendered.items()}
+        sites: dict[str, dict[str, str | bytes]] = {key: dict(pages) for key, pages in rendered.items()
+                                                    if not (key and int(key) in frozen)}
+        with stages.stage("数据下载"):
+            export.add_downloads(sites, docs, project, options, parallel=stages.parallel)
         if work.exists():
             shutil.rmtree(work)
         for key, pages in sites.items():
             write_pages(pages, work / site_key_dir(key) / "docs")
-    years = sorted((int(k) for k in sites if k != PORTAL), reverse=True)
+    built = [int(k) for k in sites if k != PORTAL]
+    years = sorted({*built, *frozen}, reverse=True)
     configs = []
     extra_nav = [{"问题清单": "problems.md"}] if options.preview else []
     for key in sorted(sites, key=lambda k: -len(sites[k])):  # biggest first: better packing
+        data_nav = {"数据下载": "data/index.md" if key == PORTAL else "data/"}  # a year site links to the portal's
         config = site.mkdocs_config(project, work / site_key_dir(key) / "docs", staging / site_key_dir(key),
                                     int(key) if key else None, years, preview=options.preview,
-                                    extra_nav=extra_nav)
+                                    extra_nav=[data_nav, *extra_nav])
         configs.append(site.write_config(config, work / site_key_dir(key) / "mkdocs.yml"))
-    with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点并行）"):
-        site.build_all(configs, source_date_epoch(docs))
+    with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}）"):
+        site.build_all(configs, source_date_epoch(docs), parallel=stages.parallel)
     tree = staging / site_key_dir(PORTAL)
-    for year in years:
+    for year in built:
         (staging / str(year)).rename(tree / str(year))
+    for year, snapshot in frozen.items():
+        archive.copy_snapshot(snapshot, tree / str(year))
     with stages.stage("检索索引"):
-        merge_search(tree, years, docs)
+        merge_search(tree, years, docs, frozen)
     return tree
 
 
-def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document]) -> None:
-    """One index for the whole site: the portal's, each year site's, and the declarations' own."""
+def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path]) -> None:
+    """One index for the whole site: the portal's, each year site's, and the declarations' own.
+
+    An archived year contributes its snapshot's own index (declarations included) and keeps it untouched.
+    """
     portal = search.read_index(tree)
     merged = list(portal["docs"])
     for year in years:
         merged += search.rebase(search.read_index(tree / str(year))["docs"], f"{year}/")
-    merged += search.entries(docs)
+    merged += search.entries([doc for doc in docs if doc.decl.year not in frozen])
     search.write_index(tree, portal["config"], merged)
     for year in years:  # a year site searches everything too, through the portal's root
-        search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"))
+        if year not in frozen:
+            search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"))
 
 
 def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) -> Report:
@@ -142,9 +159,12 @@ def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) ->
         raise BuildFailed(report)
     docs = public_documents(report, years)
     options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")))
+    frozen = archive.current_snapshots(project, years)
+    archive.refuse_unverified(frozen)
     staging = publish.staging_dir(project.site)
     try:
-        tree = build_sites(project, stages, docs, options, project.build / "public", staging)
+        tree = build_sites(project, stages, docs, options, project.build / "public", staging, frozen=frozen)
+        archive.serve_superseded(project, tree, years)
         with stages.stage("发布"):
             publish.swap_in(tree, project.site)
     finally:

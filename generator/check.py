@@ -299,17 +299,23 @@ def declaration_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def check_files(files: Sequence[Path], ctx: Context) -> Report:
-    """Load and check every file, returning all problems at once (never stopping at the first)."""
-    docs: list[Document] = []
-    problems: list[Problem] = []
-    for path in files:
-        doc, found = load(path)
-        problems += found
-        if doc:
-            docs.append(doc)
-            problems += check_document(doc, ctx)
-            problems += file_name(doc)
-    problems += duplicates(docs)
+def check_file(path: Path, ctx: Context) -> tuple[Document | None, list[Problem]]:
+    """Load and check one file on its own (the corpus-wide rules need all files: see check_files)."""
+    doc, problems = load(path)
+    if doc:
+        problems += check_document(doc, ctx)
+        problems += file_name(doc)
+    return doc, problems
+
+
+def assemble(files: Sequence[Path], results: Sequence[tuple[Document | None, list[Problem]]]) -> Report:
+    """The report of a corpus from each file's own result, adding the corpus-wide rules."""
+    docs = [doc for doc, _ in results if doc]
+    problems = [p for _, found in results for p in found] + list(duplicates(docs))
     problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
     return Report(list(files), docs, problems)
+
+
+def check_files(files: Sequence[Path], ctx: Context) -> Report:
+    """Load and check every file, returning all problems at once (never stopping at the first)."""
+    return assemble(files, [check_file(path, ctx) for path in files])

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import archive
 from .build import BuildFailed, Stages, build_preview, build_public
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
@@ -55,12 +56,14 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
         print(_report_text(err.report), file=sys.stderr)
         print(f"disclose build: {err}；现有网站保持不变", file=sys.stderr)
         return 1
-    except SiteError as err:
+    except (SiteError, archive.ArchiveRefused) as err:
         print(f"disclose build: {err}；现有网站保持不变", file=sys.stderr)
         return 1
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     for problem in shown:
         print(problem.format(), file=sys.stderr)
+    for note in archive.drift(project, report.documents, args.year or ()):
+        print(f"disclose build: {note}", file=sys.stderr)
     total = sum(stages.seconds.values())
     detail = "，".join(f"{name} {sec:.1f}" for name, sec in stages.seconds.items())
     print(f"disclose: 网站已生成于 {project.site}（{total:.1f} 秒：{detail}）", file=sys.stderr)
@@ -69,11 +72,86 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_archive(args: argparse.Namespace, project: Project) -> int:
+    try:
+        done = archive.create(project, args.year, args.note, args.supersede, Stages(quiet=args.quiet))
+    except BuildFailed as err:
+        print(_report_text(err.report), file=sys.stderr)
+        print(f"disclose archive: 检查发现 {len(err.report.blocking)} 个错误，未归档；archive/ 保持不变",
+              file=sys.stderr)
+        return 1
+    except (SiteError, archive.ArchiveRefused) as err:
+        print(f"disclose archive: {err}；未归档，archive/ 保持不变", file=sys.stderr)
+        return 1
+    rev = done.revision
+    print(f"disclose archive: {rev.year} 年度已归档为第 {rev.number} 版：{rev.path}（{done.files} 个文件）\n"
+          f"清单 SHA-256：{done.manifest_sha256}（请另行记录，以便日后核对清单本身）", file=sys.stderr)
+    if done.drafts:
+        print(f"disclose archive: 注意：该年度另有 {done.drafts} 张未公开的申报表（草稿），未归档", file=sys.stderr)
+    if args.bundle:
+        out = archive.bundle(rev.path, project.build / "bundles" / f"archive-{rev.year}-{rev.name}.tar.gz",
+                             f"archive-{rev.year}-{rev.name}")
+        print(f"disclose archive: 已打包：{out}", file=sys.stderr)
+    print("disclose archive: 运行 disclose build 即按归档快照发布该年度", file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, project: Project) -> int:
+    given = [p if p.exists() or p.is_absolute() else project.root / p for p in map(Path, args.paths)]
+    missing = [p for p in given if not p.is_dir()]
+    if missing:
+        print(f"disclose verify: 目录不存在：{', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    folders = archive.verify_targets(project, given)
+    if not folders:
+        print(f"disclose verify: {given[0] if given else project.archive} 下没有归档", file=sys.stderr)
+        return 0 if not given else 1
+    bad = 0
+    for folder in folders:
+        result = archive.verify(folder)
+        for finding in result.findings:
+            print(finding.format(str(folder)))
+        if result.findings:
+            bad += 1
+            print(f"{folder}：不一致（{len(result.findings)} 处差异）")
+        else:
+            print(f"{folder}：{result.files} 个文件全部一致（清单 SHA-256：{result.manifest_sha256}）")
+    print(f"disclose verify: 校验了 {len(folders)} 个归档版本，{bad} 个不一致", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def cmd_bundle(args: argparse.Namespace, project: Project) -> int:
+    revs = archive.revisions(project.archive, args.year)
+    chosen = [r for r in revs if args.revision in (None, r.number)]
+    if not chosen:
+        which = f"第 {args.revision} 版" if args.revision else ""
+        print(f"disclose bundle: {args.year} 年度没有{which}归档", file=sys.stderr)
+        return 1
+    rev = chosen[-1]
+    prefix = f"archive-{rev.year}-{rev.name}"
+    out = archive.bundle(rev.path, args.output or project.build / "bundles" / f"{prefix}.tar.gz", prefix)
+    print(f"disclose bundle: 已打包：{out}（解压后可用 disclose verify {prefix} 校验）", file=sys.stderr)
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace, project: Project) -> int:
     from .synth import synthesize
 
     written = synthesize(project.content, args.count, years=args.years, seed=args.seed)
     print(f"disclose synth: 已在 {project.content} 下生成 {len(written)} 张合成申报表", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, project: Project) -> int:
+    from .serve import is_loopback, serve
+
+    if not is_loopback(args.host):
+        if not args.expose:
+            print(f"disclose serve: 预览含草稿和未打码的个人信息，绑定到 {args.host} 需要加 --expose", file=sys.stderr)
+            return 2
+        print(f"disclose serve: 警告：预览服务对 {args.host} 开放，网络中的其他人可以看到草稿和个人信息",
+              file=sys.stderr)
+    serve(project, args.host, args.port, quiet=args.quiet)
     return 0
 
 
@@ -93,6 +171,28 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--preview", action="store_true",
                        help="生成内部预览（含草稿、问题、未打码）到 preview-site/，不影响 site/")
     build.set_defaults(func=cmd_build)
+    serve = sub.add_parser("serve", help="启动内部预览服务（含草稿、问题，保存即更新）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--host", default="127.0.0.1", help="绑定地址（默认仅本机 127.0.0.1）")
+    serve.add_argument("--expose", action="store_true", help="允许绑定到非本机地址（会显示警告）")
+    serve.add_argument("-q", "--quiet", action="store_true", help="不显示构建进度")
+    serve.set_defaults(func=cmd_serve)
+    arch = sub.add_parser("archive", help="归档一个已结束的年度：不可更改的快照 archive/<年度>/r<版本>/ 及校验清单")
+    arch.add_argument("year", type=int, help="年度")
+    arch.add_argument("--note", required=True, help="归档说明（必填），写入校验清单")
+    arch.add_argument("--supersede", metavar="理由", help="更正已归档的年度：生成新的修订版，旧版保留并标注已被取代")
+    arch.add_argument("--bundle", action="store_true", help="同时打包为单个 .tar.gz（build/bundles/ 下）")
+    arch.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    arch.set_defaults(func=cmd_archive)
+    verify = sub.add_parser("verify", help="校验归档：重新计算每个文件的 SHA-256，列出改动、缺失、多出的文件")
+    verify.add_argument("paths", nargs="*", help="归档目录，如 archive/2021（默认全部归档）")
+    verify.set_defaults(func=cmd_verify)
+    bundle = sub.add_parser("bundle", help="把一个年度的归档（含清单）打包为单个 .tar.gz（同一归档打包结果字节相同）")
+    bundle.add_argument("year", type=int, help="年度")
+    bundle.add_argument("--revision", type=int, help="版本号（默认现行版本）")
+    bundle.add_argument("-o", "--output", type=Path,
+                        help="输出文件（默认 build/bundles/archive-<年度>-r<版本>.tar.gz）")
+    bundle.set_defaults(func=cmd_bundle)
     synth = sub.add_parser("synth", help="生成合成申报表（用于性能测试）")
     synth.add_argument("count", type=int, help="申报表张数")
     synth.add_argument("--years", type=int, default=3, help="分布在几个年度（默认 3）")

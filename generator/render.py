@@ -141,6 +141,7 @@ class PageOptions:
     preview: bool = False
     show_filer: str = "name_and_phone"  # name_and_phone | name | none
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # by source path
+    archive_banner: str = ""  # set by `disclose archive`: "归档于 DATE…" on every page, linking to the manifest
 
 
 # -- templates ---------------------------------------------------------------------------------
@@ -154,10 +155,22 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_one_line,
     )
     env.filters.update(md=md_inline, amount=amount, split_marker=split_marker, tojson_zh=_tojson)
     env.globals.update(matrix_rows=matrix_rows, funding_lines=funding_lines, bar_chart=bar_chart)
     return env
+
+
+def _one_line(value: Any) -> Any:
+    """Filed text as HTML with its line breaks as character references.
+
+    A blank line inside filed text would end the HTML block around it, and Markdown would then
+    parse the rest (links, images, headings, code) instead of showing it as filed.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup) and "\n" in value:
+        return Markup(str(escape(value)).replace("\n", "&#10;"))
+    return value
 
 
 def _tojson(value: Any) -> Markup:
@@ -262,9 +275,18 @@ class Corpus:
 class Renderer:
     """Renders each kind of page; one page at a time, so that the preview can re-render just one."""
 
-    def __init__(self, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any]):
+    def __init__(
+        self,
+        levels: dict[str, Level],
+        options: PageOptions,
+        settings: dict[str, Any],
+        memo: dict[Any, str] | None = None,
+    ):
         self.env = environment()
         self.options = options
+        # Declaration pages by their inputs: the preview re-renders only what a saved file changed.
+        # Callers share a memo only between renderers with the same levels and settings.
+        self.memo = {} if memo is None else memo
         self.common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
                        "project_spending": project_spending, "indicator_count": indicator_count}
 
@@ -273,14 +295,17 @@ class Renderer:
 
     def declaration(self, doc: Document) -> str:
         problems = self.options.problems.get(str(doc.source.path), [])
-        return self._render("declaration.md.j2", decl=doc.decl, doc=doc, problems=problems,
-                            banners=banners(doc, self.options))
+        key = (str(doc.source.path), doc.source.sha256, tuple(problems), self.options.preview)
+        if key not in self.memo:
+            self.memo[key] = self._render("declaration.md.j2", decl=doc.decl, doc=doc, problems=problems,
+                                          banners=banners(doc, self.options))
+        return self.memo[key]
 
     def broken(self, item: Broken) -> str:
         return self._render("broken.md.j2", item=item)
 
     def year(self, summary: YearSummary) -> str:
-        return self._render("year.md.j2", summary=summary)
+        return self._render("year.md.j2", summary=summary, banners=archive_banners(self.options, "manifest.json"))
 
     def home(self, corpus: Corpus) -> str:
         return self._render("home.md.j2", years=corpus.years)
@@ -325,8 +350,13 @@ def render_sites(
     return Renderer(levels, options, settings).sites(Corpus.of(docs, broken))
 
 
+def archive_banners(options: PageOptions, manifest_href: str) -> list[Banner]:
+    """The archive banner, linking to the manifest that sits at the root of the year's snapshot."""
+    return [Banner("archive", options.archive_banner, manifest_href)] if options.archive_banner else []
+
+
 def banners(doc: Document, options: PageOptions) -> list[Banner]:
-    out = []
+    out = archive_banners(options, "../manifest.json")
     if options.preview:
         out.append(Banner("preview", "预览：本页为内部预览，尚未公开，可能含草稿与未打码的个人信息。"))
     if doc.decl.status == "draft":

@@ -89,11 +89,11 @@ def _mkdocs_warnings_shown() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def build_all(config_paths: Sequence[Path], source_date_epoch: int) -> None:
+def build_all(config_paths: Sequence[Path], source_date_epoch: int, parallel: bool = True) -> None:
     """Build several MkDocs sites in parallel processes (one per core); raise the first failure."""
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     preload_jieba()  # once here, inherited by every forked build instead of loaded in each
-    if len(config_paths) == 1 or (os.cpu_count() or 1) == 1:
+    if not parallel or len(config_paths) == 1 or (os.cpu_count() or 1) == 1:
         for path in config_paths:
             build(path, source_date_epoch)
         return
@@ -126,3 +126,46 @@ def build(config_path: Path, source_date_epoch: int) -> None:
         except (MkDocsException, OSError, yaml.YAMLError) as err:
             detail = "\n".join(warnings) or str(err)
             raise SiteError(f"MkDocs 构建失败：{detail}") from err
+
+
+class IncrementalSite:
+    """One built MkDocs site kept loaded, so the preview can rebuild single pages in milliseconds.
+
+    Uses MkDocs' page-level build steps (pinned to mkdocs 1.x); anything it cannot do page by page
+    (a page added or removed) is reported so the caller rebuilds the whole site instead.
+    """
+
+    def __init__(self, config_path: Path, site_dir: Path):
+        from mkdocs.commands.build import get_navigation
+        from mkdocs.config import load_config
+        from mkdocs.structure.files import get_files, set_exclusions
+
+        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        config = load_config(str(config_path), site_dir=str(site_dir.resolve()))
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        self.nav = config.plugins.on_nav(nav, config=config, files=files)
+        self.env = config.plugins.on_env(env, config=config, files=files)
+        self.config, self.files = config, files
+
+    def rebuild(self, src_uris: Sequence[str]) -> bool:
+        """Re-read and rebuild these pages; False if one is new to the site (rebuild it whole)."""
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.pages import Page
+
+        found = [self.files.get_file_from_path(uri) for uri in src_uris]
+        if any(f is None for f in found):
+            return False
+        doc_files = self.files.documentation_pages()
+        for file in found:
+            assert file is not None
+            page = file.page or Page(None, file, self.config)
+            _populate_page(page, self.config, self.files)
+            _build_page(page, self.config, doc_files, self.nav, self.env)
+        return True

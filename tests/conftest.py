@@ -50,3 +50,14 @@ def run_check(context: Context) -> Callable[..., Report]:
         return check_files(list(paths), context)
 
     return run
+
+
+def copy_project(dest: Path, content: bool = True) -> Path:
+    """A throwaway disclose project: the repo's mkdocs.yml, theme/, site_config/ (and content/)."""
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for name in ["theme", "site_config"] + (["content"] if content else []):
+        shutil.copytree(ROOT / name, dest / name)
+    return dest
