@@ -27,8 +27,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
 
 def split_marker(text: str) -> tuple[str, str]:
     """("1.", "宣传…") for a list entry as filed; ("", text) when it carries no marker."""
-    match = _MARKER.match(text)
-    return (match[1], text[match.end():]) if match else ("", text)
+    match = _MARKER.match(text)  # the marker keeps its spacing, so marker + body is the text as filed
+    return (text[: match.end()], text[match.end():]) if match else ("", text)
 
 
 def md_inline(text: str) -> Markup:

@@ -61,3 +61,7 @@ def copy_project(dest: Path, content: bool = True) -> Path:
     for name in ["theme", "site_config"] + (["content"] if content else []):
         shutil.copytree(ROOT / name, dest / name)
     return dest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite the golden files from the output")
