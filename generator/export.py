@@ -1,0 +1,480 @@
+"""Publish stage, open data: each declaration's downloads (YAML, JSON, CSV, XLSX) and the data packages."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import yaml
+from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from . import datapackage
+from .config import Project
+from .datapackage import (
+    LINE,
+    SECTIONS,
+    TABLE,
+    TABLES,
+    Cell,
+    Table,
+    csv_bytes,
+    funding_lines,
+    item_rows,
+    package_files,
+    table_rows,
+)
+from .load import _Converter, compose
+from .model import Declaration, Document, FundingRow, Money, Share
+from .privacy import mask_text
+from .render import PORTAL, PageOptions, environment
+from .schema import schema_text
+
+
+@dataclass(frozen=True)
+class Download:
+    """One kind of per-declaration file: `<unit_id><suffix>` in `/<year>/data/`."""
+
+    suffix: str
+    label: str
+    description: str
+
+
+DOWNLOADS = (
+    Download(".xlsx", "Excel 工作簿", "每部分一张工作表：基本信息、资金情况、职能、任务、项目、目标、指标"),
+    Download("-funding.csv", "资金情况 CSV", "收入构成、支出构成及合计，近两年金额各占一列"),
+    Download("-projects.csv", "项目支出 CSV", "项目支出各行"),
+    Download("-indicators.csv", "绩效指标 CSV", "长期目标及各年度目标的绩效指标"),
+    Download(".json", "JSON", "整张申报表，金额为原表文字；符合申报表格式的 JSON Schema"),
+    Download(".yaml", "YAML 原文件", "录入的原文件，个人手机号已打码"),
+)
+
+
+# -- JSON and YAML ------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """The model as JSON data: amounts and shares as their filed text, dates ISO, every field present."""
+    if isinstance(value, (Money, Share)):
+        return value.text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    return str(value)
+
+
+def declaration_json(decl: Declaration) -> bytes:
+    return (json.dumps(plain(decl), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def withhold(decl: Declaration, show_filer: str) -> Declaration:
+    """What the page shows of the filer (site_config show_filer): the downloads show no more."""
+    if show_filer == "none":
+        return dataclasses.replace(decl, filer=None, phone=None)
+    if show_filer == "name":
+        return dataclasses.replace(decl, phone=None)
+    return decl
+
+
+def reload(path: Path, text: str) -> Declaration | None:
+    """The declaration a YAML text loads as, or None if it does not load cleanly."""
+    node, problems = compose(path, text)
+    if node is None or problems:
+        return None
+    converter = _Converter(path)
+    decl = converter.convert(node, Declaration, (), "申报表")
+    return decl if isinstance(decl, Declaration) and not converter.problems else None
+
+
+def blank_fields(text: str, names: Iterable[str]) -> str:
+    """The text with these top-level keys' values replaced by ~ (comments and all else kept)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # pure Python: marks index characters
+    spans = [(value.start_mark.index, value.end_mark.index)
+             for key, value in (root.value if isinstance(root, yaml.MappingNode) else [])
+             if key.value in set(names)]
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + "~" + text[end:]
+    return text
+
+
+GENERATED_NOTE = "# 本文件由公开数据生成：原文件无法逐字打码，故按公开的内容重新写出（原注释未保留）。\n"
+
+
+def source_yaml(doc: Document, decl: Declaration, *, masked: bool) -> str:
+    """The file as filed, masked (and withheld fields blanked) as the page is.
+
+    The result is loaded back and must give exactly the published declaration; where it does not
+    (the file changed since the check, or a number hides in an escape or an amount), the YAML is
+    written out from the published model instead, so that no byte of it is more than the page shows.
+    """
+    try:
+        raw = doc.source.path.read_bytes()
+    except OSError:
+        raw = b""
+    if hashlib.sha256(raw).hexdigest() == doc.source.sha256:
+        text = raw.decode("utf-8")
+        withheld = [n for n in ("filer", "phone") if getattr(decl, n) is None and getattr(doc.decl, n) is not None]
+        if withheld:
+            text = blank_fields(text, withheld)
+        if masked:
+            text = mask_text(text)
+        if reload(doc.source.path, text) == decl:
+            return text
+    text = GENERATED_NOTE + yaml.safe_dump(plain(decl), allow_unicode=True, sort_keys=False, width=10_000)
+    if reload(doc.source.path, text) != decl:
+        raise ValueError(f"{doc.source.path}: 无法生成与公开内容一致的 YAML")
+    return text
+
+
+# -- per-declaration tables (CSV for Excel, XLSX) ----------------------------------------------
+
+
+Block = tuple[list[str], list[list[Cell]]]  # header, rows
+
+
+def _titled(table: Table, decl: Declaration, drop: Sequence[str] = ("year", "unit_id")) -> Block:
+    """A package table's rows of one declaration, without the key columns, headed by the zh-CN titles."""
+    keep = [i for i, c in enumerate(table.columns) if c.name not in drop]
+    return ([table.columns[i].title for i in keep],
+            [[cells[i] for i in keep] for cells in table.cells(decl)])
+
+
+def funding_block(decl: Declaration) -> Block:
+    """部门总体资金情况 laid out like the form: the funding table with one column per history year."""
+    head, rows = _titled(TABLE["funding"], decl)
+    lines = list(funding_lines(decl))
+    years = decl.funding.history_years if decl.funding else ()
+    width = max([len(years), *(len(row.history) for *_, row in lines)])
+    title = {f.name: f for f in dataclasses.fields(FundingRow)}["history"].metadata["title"]
+    for i in range(width):
+        year = years[i] if i < len(years) else None
+        head.append(f"{title}（{year}年）" if year else f"{title}（第 {i + 1} 列）")
+    for cells, (*_, row) in zip(rows, lines, strict=True):
+        cells.extend(row.history[i] if i < len(row.history) else None for i in range(width))
+    return head, rows
+
+
+def items_block(decl: Declaration, sections: Sequence[str]) -> Block:
+    lines = [[r["line"], r["text"]] for r in item_rows(decl) if r["section"] in sections]
+    return [LINE.title, "内容"], lines
+
+
+def sheets(decl: Declaration) -> list[tuple[str, list[Block]]]:
+    """The workbook: a sheet per section of the form, each one or more blocks of header and rows."""
+    basic = TABLE["declarations"]
+    (info,) = list(basic.cells(decl))
+    years = [str(y) if y else "" for y in (info[-1] if isinstance(info[-1], list) else [])]
+    info_rows = [[c.title, v] for c, v in zip(basic.columns[:-1], info[:-1], strict=True)]
+    info_rows.append([basic.columns[-1].title, "、".join(years) or None])
+    out = [
+        ("基本信息", [(["项目", "内容"], info_rows)]),
+        ("资金情况", [funding_block(decl)]),
+        ("职能", [items_block(decl, [SECTIONS["functions"]])]),
+        ("任务", [items_block(decl, [SECTIONS["tasks"]])]),
+        ("项目", [_titled(TABLE["projects"], decl)]),
+        ("目标", [_titled(TABLE["goals"], decl),
+                  (["部分", LINE.title, "内容"],
+                   [[r["section"], r["line"], r["text"]] for r in item_rows(decl)
+                    if r["section"] in (SECTIONS["long_term.targets"], SECTIONS["annual.targets"])])]),
+        ("指标", [_titled(TABLE["indicators"], decl)]),
+    ]
+    if decl.waivers:
+        out.append(("豁免", [_titled(TABLE["waivers"], decl)]))
+    return out
+
+
+def excel_csv(block: Block) -> bytes:
+    return csv_bytes(block[0], block[1], for_excel=True)
+
+
+_MAX_DIGITS = 15  # Excel keeps 15 significant digits: beyond, a number cell would not show the filed text
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _number(text: str) -> tuple[Decimal, str] | None:
+    """(value, number format) showing exactly `text` in Excel, or None if a number cannot."""
+    whole, _, decimals = text.partition(".")
+    if len((whole + decimals).lstrip("0")) > _MAX_DIGITS:
+        return None
+    return Decimal(text), "0." + "0" * len(decimals) if decimals else "0"
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Cell, exact: dict[str, str]) -> int:
+    """Write one cell; return its display width. Amounts become numbers shown exactly as filed."""
+    cell = ws.cell(row, col)
+    text = value.text if isinstance(value, (Money, Share)) else ""
+    number = _number(value.text.rstrip("%")) if isinstance(value, (Money, Share)) else None
+    if number is not None and isinstance(value, Money):
+        cell.value, cell.number_format = number
+        exact[cell.coordinate] = text
+    elif number is not None and isinstance(value, Share):
+        fmt = number[1] + "%"
+        cell.value, cell.number_format = number[0].scaleb(-2), fmt
+        exact[cell.coordinate] = format(number[0].scaleb(-2), "f")
+    elif isinstance(value, dt.date):
+        cell.value, cell.number_format = value, "yyyy-mm-dd"
+        text = value.isoformat()
+    elif isinstance(value, bool):
+        cell.value, text = ("是" if value else "否"), ("是" if value else "否")
+    elif isinstance(value, int):
+        cell.value, text = int(value), str(value)
+    elif value is not None:
+        text = str(value) if not isinstance(value, list) else json.dumps(value, ensure_ascii=False)
+        cell.value = text
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fill(ws: Worksheet, blocks: list[Block], exact: dict[str, str]) -> None:
+    widths: dict[int, int] = defaultdict(int)
+    row = 1
+    for head, rows in blocks:
+        for col, title in enumerate(head, 1):
+            ws.cell(row, col, title).font = _BOLD
+            widths[col] = max(widths[col], len(title) * 2)
+        for cells in rows:
+            row += 1
+            for col, value in enumerate(cells, 1):
+                widths[col] = max(widths[col], _put(ws, row, col, value, exact))
+        row += 2  # a blank row between blocks
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width, 6), 60) + 2
+        if width > 60:
+            for (cell,) in ws.iter_rows(min_col=col, max_col=col, min_row=2):
+                cell.alignment = _WRAP
+    ws.freeze_panes = "A2"
+
+
+_CELL_VALUE = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>[^<]*</v>')
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class _Zip(zipfile.ZipFile):
+    """A zip whose entries carry a fixed date: the same workbook gives the same bytes."""
+
+    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any,
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, _EPOCH)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+
+class _Writer(ExcelWriter):  # type: ignore[misc]
+    """openpyxl's writer, with each sheet written in memory instead of through a temporary file
+    (several times faster here), its amounts' XML values set to their filed text."""
+
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, exact: dict[str, dict[str, str]]):
+        super().__init__(workbook, archive)
+        self.exact = exact
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts, ws._drawing.images = ws._charts, ws._images
+        out = io.BytesIO()
+        writer = WorksheetWriter(ws, out)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], _exact_values(out.getvalue(), self.exact[ws.title]))
+        self.manifest.append(ws)
+
+
+def workbook_bytes(decl: Declaration) -> bytes:
+    """The XLSX workbook, byte-identical from build to build, each amount's XML value its filed text."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    exact: dict[str, dict[str, str]] = {}
+    for title, blocks in sheets(decl):
+        ws = wb.create_sheet(title)
+        exact[title] = {}
+        _fill(ws, blocks, exact[title])
+    wb.properties.creator = "disclose"
+    wb.properties.title = f"{decl.unit_name} {decl.year} 年度部门整体支出绩效目标申报表"
+    wb.properties.created = wb.properties.modified = dt.datetime.combine(decl.filing_date, dt.time())
+    buffer = io.BytesIO()
+    with _Zip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _Writer(wb, archive, exact).write_data()  # not wb.save(): that stamps the time of saving
+    return buffer.getvalue()
+
+
+def _exact_values(xml: bytes, exact: dict[str, str]) -> bytes:
+    """openpyxl writes numbers as %.16g (968.1918 → 968.1917999999999): put the filed text back."""
+    def value(match: re.Match[str]) -> str:
+        text = exact.get(match[1])
+        return match[0] if text is None else f'<c r="{match[1]}"{match[2]}><v>{text}</v>'
+    return _CELL_VALUE.sub(value, xml.decode("utf-8")).encode("utf-8")
+
+
+def _make(decls: Sequence[Declaration], parallel: bool) -> list[bytes]:
+    workers = min(os.cpu_count() or 1, 8)
+    if not parallel or len(decls) < 32 or workers == 1:
+        return [workbook_bytes(d) for d in decls]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(workbook_bytes, decls, chunksize=16))
+
+
+@functools.cache
+def _code_version() -> str:
+    """What the workbook bytes depend on besides the data: this code and openpyxl's."""
+    digest = hashlib.sha256(openpyxl.__version__.encode())
+    for module in (__file__, datapackage.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def workbooks(decls: Sequence[Declaration], parallel: bool = True, cache: Path | None = None,
+              jsons: Sequence[bytes] = ()) -> list[bytes]:
+    """Every declaration's workbook (openpyxl is slow: ~10 ms each): taken from the cache where the
+    declaration and the code are unchanged, the rest made in forked processes when there are many.
+
+    The cache keeps one folder per year and drops, in the years built, the workbooks no longer made.
+    """
+    jsons = jsons or [declaration_json(d) for d in decls]
+    keys = [hashlib.sha256(_code_version().encode() + data).hexdigest() for data in jsons]
+    paths = [cache / str(d.year) / f"{k}.xlsx" if cache else None for d, k in zip(decls, keys, strict=True)]
+    books: list[bytes | None] = [p.read_bytes() if p and p.is_file() else None for p in paths]
+    todo = [i for i, book in enumerate(books) if book is None]
+    for i, book in zip(todo, _make([decls[i] for i in todo], parallel), strict=True):
+        books[i] = book
+        path = paths[i]
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.with_suffix(".tmp").write_bytes(book)
+            path.with_suffix(".tmp").replace(path)
+    if cache:
+        used = {p for p in paths if p}
+        for folder in {p.parent for p in used}:
+            for stale in set(folder.iterdir()) - used:
+                stale.unlink()
+    return [book for book in books if book is not None]
+
+
+def declaration_files(doc: Document, decl: Declaration, workbook: bytes, data: bytes, *,
+                      masked: bool) -> dict[str, bytes]:
+    """`<unit_id>.yaml`, `.json`, the three CSVs and `.xlsx` of one declaration."""
+    uid = decl.unit_id
+    files = {
+        f"{uid}.xlsx": workbook,
+        f"{uid}-funding.csv": excel_csv(funding_block(decl)),
+        f"{uid}-projects.csv": excel_csv(_titled(TABLE["projects"], decl)),
+        f"{uid}-indicators.csv": excel_csv(_titled(TABLE["indicators"], decl)),
+        f"{uid}.json": data,
+        f"{uid}.yaml": source_yaml(doc, decl, masked=masked).encode("utf-8"),
+    }
+    assert list(files) == [uid + d.suffix for d in DOWNLOADS]
+    return files
+
+
+# -- the whole: files into the sites, and the 数据下载 page -------------------------------------
+
+
+@dataclass(frozen=True)
+class Package:
+    """A data package as the 数据下载 page lists it."""
+
+    title: str
+    href: str  # the folder holding datapackage.json, relative to the page
+    sizes: dict[str, int]
+
+
+@dataclass(frozen=True)
+class YearFiles:
+    year: int
+    package: Package
+    decls: list[Declaration]
+
+
+def _add(site: dict[str, str | bytes], files: dict[str, bytes], *, strict: bool) -> None:
+    for name, data in files.items():
+        if "data/" + name not in site:
+            site["data/" + name] = data
+        elif strict:  # a unit named "datapackage", say; the preview keeps going and shows the first
+            raise ValueError(f"数据下载文件重名：data/{name}")
+
+
+def add_downloads(
+    sites: dict[str, dict[str, str | bytes]],
+    docs: Sequence[Document],
+    project: Project,
+    options: PageOptions,
+    *,
+    parallel: bool = True,
+) -> None:
+    """Put every download into the sites: per declaration and per year under `/<year>/data/`, the
+    all-years package, the JSON Schema and the 数据下载 page under `/data/` in the portal.
+
+    A year whose site is not being built (an archived year) keeps the files of its snapshot; its
+    declarations are still in the all-years package.
+    """
+    settings = project.settings
+    strict = not options.preview
+    site_name = str(settings.get("site_name") or "部门整体支出绩效目标公开")
+    homepage = str(settings["site_url"]).rstrip("/") + "/data/" if settings.get("site_url") else ""
+    ordered = sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id))
+    decls = [withhold(doc.decl, options.show_filer) for doc in ordered]
+    by_year: dict[int, list[Declaration]] = defaultdict(list)
+    for decl in decls:
+        by_year[decl.year].append(decl)
+    built = [(doc, decl) for doc, decl in zip(ordered, decls, strict=True) if str(decl.year) in sites]
+    jsons = [declaration_json(decl) for _, decl in built]
+    cache = project.build / "cache" / ("preview-xlsx" if options.preview else "xlsx")
+    books = workbooks([decl for _, decl in built], parallel, cache, jsons)
+    for (doc, decl), book, data in zip(built, books, jsons, strict=True):
+        files = declaration_files(doc, decl, book, data, masked=not options.preview)
+        _add(sites[str(decl.year)], files, strict=strict)
+    parts = {year: table_rows(year_decls) for year, year_decls in sorted(by_year.items())}
+    years = []
+    for year in sorted(by_year, reverse=True):
+        if str(year) not in sites:
+            continue  # archived: its snapshot has its files
+        title = f"{site_name}：{year} 年度数据"
+        files = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage)
+        _add(sites[str(year)], files, strict=strict)
+        years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(files)), by_year[year]))
+    title = f"{site_name}：全部年度数据"
+    files = package_files("performance-targets", title, _DESCRIPTION, list(parts.values()), homepage)
+    files["declaration.schema.json"] = schema_text().encode("utf-8")
+    _add(sites[PORTAL], files, strict=strict)
+    sites[PORTAL]["data/index.md"] = environment().get_template("data.md.j2").render(
+        settings=settings, tables=TABLES, everything=Package(title, "", _sizes(files)), years=years,
+        downloads=DOWNLOADS)
+
+
+_DESCRIPTION = ("部门整体支出绩效目标申报表的公开数据：表头、资金情况、项目支出、文字条目、绩效目标与绩效指标。"
+                "金额与占比为原表文字；个人手机号已打码；只含已公开的申报表。")
+
+
+def _sizes(files: dict[str, bytes]) -> dict[str, int]:
+    return {name: len(data) for name, data in files.items()}
+
