@@ -324,8 +324,9 @@ def test_xlsx_is_reproducible(site: Path, sources: list[Declaration], monkeypatc
         def now(cls, tz: dt.tzinfo | None = None) -> Later:
             return cls(2030, 1, 1, tzinfo=tz)
 
-    monkeypatch.setattr("openpyxl.writer.excel.datetime", types.SimpleNamespace(datetime=Later, timezone=dt.timezone))
+    monkeypatch.setattr("xlsxwriter.workbook.datetime", Later)
     monkeypatch.setattr("time.time", lambda: 2_000_000_000.0)  # what zipfile would stamp
+    monkeypatch.setattr("time.localtime", lambda *_: dt.datetime(2030, 1, 1).timetuple())
     seed = next(d for d in sources if d.unit_id == "guangshui-ldbxj")
     assert export.workbook_bytes(seed) == (site / "2021" / "data" / "guangshui-ldbxj.xlsx").read_bytes()
 
