@@ -23,17 +23,21 @@ from .problems import Problem, code
 
 MAX_BYTES = 1024 * 1024  # a real declaration is ~20 KB; a larger file is a mistake or an attack
 MAX_INT_DIGITS = 10  # 10^10 万元 exceeds any budget; more digits is a typo
+MAX_TEXT_CHARS = 10_000  # the form's longest cell holds a few hundred; Excel's cell limit is 32 767
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
 }
 _NULLS = ("", "~", "null", "Null", "NULL")
-_MONEY = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$")
-_SHARE = re.compile(r"^(0|[1-9]\d*)(\.\d+)?%$")
-_YEAR = re.compile(r"^\d{4}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONEY = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$", re.ASCII)
+_SHARE = re.compile(r"^(0|[1-9]\d*)(\.\d+)?%$", re.ASCII)
+_YEAR = re.compile(r"^\d{4}$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# In a value (double-quoted escapes such as "\x02" or "\r" reach past the file scan): CR too, since
+# Markdown reads a lone CR as a line break, and STX/ETX are its own placeholders for raw HTML.
+_VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _INVALID: Any = object()  # a value that failed to convert; its problem is already reported
 
 
@@ -190,6 +194,11 @@ class _Converter:
         return self.scalar(node, tp, title)
 
     def scalar(self, node: yaml.ScalarNode, tp: Any, title: str) -> Any:
+        hidden = _VALUE_CONTROL.search(node.value) if tp is Text else None
+        if hidden:
+            return self.report(node, "FILE_CONTROL_CHAR", char=f"U+{ord(hidden[0]):04X}")
+        if tp is Text and len(node.value) > MAX_TEXT_CHARS:
+            return self.report(node, "TEXT_TOO_LONG", title=title, length=len(node.value), limit=MAX_TEXT_CHARS)
         parsed = _SCALARS[tp](node.value.strip() if tp is not Text else node.value)
         if isinstance(parsed, _Bad):
             return self.report(node, parsed.code, title=title, actual=node.value)
@@ -302,13 +311,25 @@ def _text(text: str) -> Text | _Bad:
     return Text(text) if text.strip() else _Bad("EMPTY_TEXT")
 
 
+# Names the sites already use beside the declaration pages: /<year>/index.md is the year page,
+# /units/index.md the list of units; assets/ and search/ hold the theme's files and the index;
+# data/datapackage.json is the year's data package (a unit's own JSON is data/<unit_id>.json).
+RESERVED_IDS = ("index", "assets", "search", "datapackage")
+
+
+def _unit_id(text: str) -> UnitId | _Bad:
+    if not (_UNIT_ID.match(text) and len(text) <= 64):
+        return _Bad("BAD_ID")
+    return _Bad("RESERVED_ID") if text in RESERVED_IDS else UnitId(text)
+
+
 _SCALARS: dict[Any, Callable[[str], Any]] = {
     Money: _money,
     Share: _share,
     Year: _year,
     dt.date: _date,
     Text: _text,
-    UnitId: lambda t: UnitId(t) if _UNIT_ID.match(t) and len(t) <= 64 else _Bad("BAD_ID"),
+    UnitId: _unit_id,
 }
 
 

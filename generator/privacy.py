@@ -11,11 +11,12 @@ from .model import Money, Share, Text
 T = TypeVar("T")
 
 # 11 digits starting with 1[3-9], not part of a longer number: a personal mobile in mainland China.
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Also as people write them: grouped 3-4-4 by a space or hyphen, after a glued (+)86, in full-width digits.
+_MOBILE = re.compile(r"(?:(?<!\d)|(?<=86))([1１][3-9３-９]\d)([ \-－]?)(\d{4})([ \-－]?)(\d{4})(?!\d)")
 
 
 def mask_text(text: str) -> str:
-    return _MOBILE.sub(r"\1****\3", text)
+    return _MOBILE.sub(r"\1\2****\4\5", text)
 
 
 def has_mobile(text: str) -> bool:

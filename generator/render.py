@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -16,13 +17,16 @@ from markupsafe import Markup, escape
 
 from .chart import bar_chart
 from .config import Level
+from .load import RESERVED_IDS
 from .model import Declaration, Document, FundingRow, FundingTotal, Indicator, Money
 from .problems import Problem
 
 _MARKER = re.compile(
     r"^\s*((?:\d+|[一二三四五六七八九十]+)\s*[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳]|目标\s*\d+\s*[：:])\s*"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
+# The characters Python-Markdown lets a backslash escape (with `tables`: also |); a backslash before any
+# other character, ~ say, would be printed.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 
 def split_marker(text: str) -> tuple[str, str]:
@@ -32,8 +36,12 @@ def split_marker(text: str) -> tuple[str, str]:
 
 
 def md_inline(text: str) -> Markup:
-    """Text for a Markdown inline context (headings): HTML-escaped, Markdown syntax backslashed."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))).replace("\n", " "))
+    """Text for a Markdown inline context (headings): HTML-escaped, Markdown syntax backslashed.
+
+    Quotes stay as they are: their references (&#39;) would carry a # for Markdown to escape, and the
+    table of contents would then show "&#39;" instead of the quote.
+    """
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " "))
 
 
 def amount(value: Money | Decimal | None) -> str:
@@ -243,6 +251,19 @@ class Broken:
         return cls(path, int(parent) if parent.isdigit() and len(parent) == 4 else None, slug, problems)
 
 
+def _own_slugs(broken: Iterable[Broken], taken: set[tuple[int | None, str]]) -> list[Broken]:
+    """Broken files with page names of their own: never index.md (the year page), never a loaded unit's."""
+    out = []
+    for b in broken:
+        slug, n = b.slug, 1
+        while slug in RESERVED_IDS or (b.year, slug) in taken:
+            n += 1
+            slug = f"{b.slug}-{n}"
+        taken.add((b.year, slug))
+        out.append(replace(b, slug=slug))
+    return out
+
+
 @dataclass(frozen=True)
 class Corpus:
     """The documents grouped as the pages need them."""
@@ -258,7 +279,7 @@ class Corpus:
         for doc in sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id)):
             by_year[doc.decl.year].append(doc)
             by_unit[doc.decl.unit_id].append(doc)
-        broken = list(broken)
+        broken = _own_slugs(broken, {(year, d.decl.unit_id) for year, ds in by_year.items() for d in ds})
         for b in broken:
             if b.year is not None:
                 by_year.setdefault(b.year, [])

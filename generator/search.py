@@ -35,10 +35,14 @@ def segment(text: str) -> str:
 
 
 def heading_slug(text: str) -> str:
-    """The anchor the toc extension gives a heading (same slugify as mkdocs.yml)."""
+    """The anchor the toc extension gives a heading (same slugify as mkdocs.yml).
+
+    The toc slugifies the heading's text with every run of whitespace collapsed to one space (line
+    breaks, no-break and ideographic spaces in a filed title included), so this does too.
+    """
     from pymdownx.slugs import slugify
 
-    slug: str = slugify(case="lower")(text, "-")
+    slug: str = slugify(case="lower")(" ".join(text.split()), "-")
     return slug
 
 
