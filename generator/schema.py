@@ -9,7 +9,7 @@ import types
 import typing
 from typing import Any
 
-from .load import MAX_INT_DIGITS
+from .load import MAX_INT_DIGITS, MAX_TEXT_CHARS, RESERVED_IDS
 from .model import Declaration, Money, Share, Text, UnitId, Year
 
 SCHEMA_ID = "https://disclose.invalid/schema/declaration.schema.json"
@@ -22,8 +22,9 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     Share: {"type": "string", "pattern": r"^(0|[1-9]\d*)(\.\d+)?%$"},
     Year: {"type": "integer", "minimum": 1900, "maximum": 2999},
     dt.date: {"type": "string", "format": "date"},
-    UnitId: {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 64},
-    Text: {"type": ["string", "number"], "minLength": 1},
+    UnitId: {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 64,
+             "not": {"enum": list(RESERVED_IDS)}},
+    Text: {"type": ["string", "number"], "minLength": 1, "maxLength": MAX_TEXT_CHARS},
 }
 
 
