@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-from collections import defaultdict
 import os
 import shutil
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -57,11 +58,19 @@ Column = Callable[[FundingRow | FundingTotal], Money | None]
 def _columns(doc: Document) -> list[tuple[str, tuple[str | int, ...], Column]]:
     """(label, path suffix, getter) for the current-year column and each history column."""
     assert doc.decl.funding
-    cols: list[tuple[str, tuple[str | int, ...], Column]] = [("当年", ("amount",), lambda r: r.amount)]
+    cols: list[tuple[str, tuple[str | int, ...], Column]] = [("当年", ("amount",), _current)]
     for i, year in enumerate(doc.decl.funding.history_years):
         label = f"{year}年" if year else f"近两年第 {i + 1} 列"
-        cols.append((label, ("history", i), lambda r, i=i: r.history[i] if i < len(r.history) else None))
+        cols.append((label, ("history", i), functools.partial(_history, i)))
     return cols
+
+
+def _current(row: FundingRow | FundingTotal) -> Money | None:
+    return row.amount
+
+
+def _history(index: int, row: FundingRow | FundingTotal) -> Money | None:
+    return row.history[index] if index < len(row.history) else None
 
 
 def _sum(rows: Sequence[FundingRow], get: Column) -> Decimal | None:
@@ -237,7 +246,7 @@ RULES: tuple[Rule, ...] = (
 
 def apply_waivers(doc: Document, problems: list[Problem]) -> list[Problem]:
     """Mark waived errors (never drop them); report waivers that name no error or are unused."""
-    reasons = {w.code: w.reason for w in doc.decl.waivers}
+    reasons = {str(w.code): str(w.reason) for w in doc.decl.waivers}
     out = [p.waive(reasons[p.code]) if p.code in reasons and p.severity is Severity.ERROR else p
            for p in problems]
     used = {p.code for p in out if p.waived}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 import datetime as dt
 import difflib
 import functools
@@ -12,6 +11,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,8 @@ _SYNTAX_ZH = {  # libyaml's messages a clerk is most likely to meet
     "did not find expected ',' or '}'": "花括号 { } 未闭合，或键值对之间缺少逗号",
     "did not find expected key": "缩进不一致，或缺少“键:”",
     "did not find expected '-' indicator": "列表项缩进不一致",
-    "mapping values are not allowed in this context": "此处不能出现“键: 值”（缩进有误，或文字中的冒号后跟了空格，需加引号）",
+    "mapping values are not allowed in this context":
+        "此处不能出现“键: 值”（缩进有误，或文字中的冒号后跟了空格，需加引号）",
     "could not find expected ':'": "缺少冒号“:”",
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
     "found character that cannot start any token": "出现不能作为内容开头的字符（如 @ 或 `，需加引号）",
@@ -144,7 +145,7 @@ def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
     if deep:
         return None, [code("YAML_TOO_DEEP").at(path, *deep)]
     try:
-        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose only, never constructs
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -25,7 +25,7 @@ class Code:
     severity: Severity
     template: str
 
-    def at(self, file: Path | str, line: int, col: int, **params: object) -> Problem:
+    def at(self, file: Path | str, line: int, col: int, /, **params: object) -> Problem:
         return Problem(str(file), line, col, self.severity, self.name, self.template.format(**params))
 
 
@@ -63,7 +63,7 @@ class Problem:
         }
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 CODES: dict[str, Code] = {
     c.name: c
@@ -120,10 +120,11 @@ CODES: dict[str, Code] = {
         Code("PROJECT_YEARS", E, "延续性项目应填写起止年度且包含 {year} 年，实为 {actual}"),
         # -- goals and indicators
         Code("LEVEL1_UNKNOWN", E, "一级指标 {actual} 不在财政部规定的 {allowed} 之中"),
-        Code("LEVEL2_UNKNOWN", W, "二级指标 {actual} 不属于一级指标 {level1}（可在 site_config/indicators.yml 中添加本地变体）"),
+        Code("LEVEL2_UNKNOWN", W,
+             "二级指标 {actual} 不属于一级指标 {level1}（可在 site_config/indicators.yml 中添加本地变体）"),
         Code("GOAL_NO_INDICATORS", E, "年度目标 {number} 没有任何绩效指标"),
         Code("RATE_OVER_100", W, "指标「{name}」的指标值 {actual} 超过 100%"),
-        Code("VALUE_QUALITATIVE", I, "指标「{name}」的指标值为定性表述：{actual}"),
+        Code("VALUE_QUALITATIVE", INFO, "指标「{name}」的指标值为定性表述：{actual}"),
         # -- corpus and waivers
         Code("DUPLICATE_DECLARATION", E, "{unit_id} 的 {year} 年申报表重复，另见 {other}"),
         Code("WAIVER_UNKNOWN", E, "豁免的问题代码 {actual} 不存在或不是错误"),

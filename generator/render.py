@@ -127,8 +127,8 @@ def matrix_rows(indicators: Sequence[Indicator], levels: dict[str, Level]) -> li
         first1 = len(rows)
         for level2, inds in level2s.items():
             first2 = len(rows)
-            for ind in inds or [None]:
-                rows.append(MatrixRow(level1, 0, level2, 0, ind))
+            cells: list[Indicator | None] = list(inds) or [None]
+            rows += [MatrixRow(level1, 0, level2, 0, cell) for cell in cells]
             rows[first2].level2_span = len(rows) - first2
         if len(rows) > first1:
             rows[first1].level1_span = len(rows) - first1

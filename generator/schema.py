@@ -39,7 +39,7 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"enum": list(args)}
     if tp in _SCALARS:
         return dict(_SCALARS[tp])
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         defs.setdefault(tp.__name__, None)  # reserve: guards against recursion
         defs[tp.__name__] = _record_schema(tp, defs)
         return {"$ref": f"#/$defs/{tp.__name__}"}

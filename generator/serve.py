@@ -161,7 +161,7 @@ class Handler(SimpleHTTPRequestHandler):
 
     preview: Preview
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/__disclose/wait":
             query = parse_qs(url.query)
@@ -186,7 +186,7 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the console is for problems, not for every request
 
 

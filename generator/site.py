@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -136,9 +136,9 @@ class IncrementalSite:
     """
 
     def __init__(self, config_path: Path, site_dir: Path):
-        from mkdocs.commands.build import get_navigation
         from mkdocs.config import load_config
         from mkdocs.structure.files import get_files, set_exclusions
+        from mkdocs.structure.nav import get_navigation
 
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
         config = load_config(str(config_path), site_dir=str(site_dir.resolve()))

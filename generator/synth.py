@@ -111,10 +111,10 @@ def declaration(rng: random.Random, year: int, unit_id: str, unit_name: str) -> 
     lines += ["annual:", "  targets:"]
     lines += [f"    - {_q(f'目标 {g + 1}：{_sentence(rng, 2)}')}" for g in range(goals)]
     lines.append("  goals:")
-    budget = rng.randint(10, 25)
+    indicator_total = rng.randint(10, 25)
     for g in range(goals):
         lines += [f"    - title: {_q(_sentence(rng, 1))}", "      indicators:"]
-        count = budget // goals + (1 if g < budget % goals else 0)
+        count = indicator_total // goals + (1 if g < indicator_total % goals else 0)
         for _ in range(max(count, 1)):
             level1 = rng.choice(list(LEVELS))
             lines.append(_indicator(rng, level1, rng.choice(LEVELS[level1])))

@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import types
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
