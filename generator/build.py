@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import gzip
 import os
+import re
 import shutil
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +22,7 @@ from .config import Project
 from .model import Document
 from .privacy import mask
 from .problems import Problem
-from .render import PORTAL, Broken, PageOptions, render_sites
+from .render import PORTAL, Broken, Corpus, PageOptions, Renderer
 
 
 @dataclass
@@ -57,19 +59,6 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
     return calendar.timegm(newest.timetuple()) if newest else 0
 
 
-def write_pages(pages: dict[str, str | bytes], docs_dir: Path) -> None:
-    """The generated Markdown (and download files), kept under build/ for inspection."""
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
-    for rel, content in sorted(pages.items()):
-        path = docs_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def check_all(project: Project, stages: Stages) -> Report:
     with stages.stage("检查"):
         files = declaration_files([project.content]) if project.content.exists() else []
@@ -89,6 +78,78 @@ def site_key_dir(key: str) -> str:
     return key or "portal"
 
 
+class SiteFiles(MutableMapping[str, "str | bytes"]):
+    """A site's docs folder as a mapping: setting a file writes it at once, so pages never pile up in memory."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.names: set[str] = set()
+        root.mkdir(parents=True, exist_ok=True)
+
+    def __setitem__(self, rel: str, content: str | bytes) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        self.names.add(rel)
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self.names:
+            raise KeyError(rel)
+        return (self.root / rel).read_bytes()
+
+    def __delitem__(self, rel: str) -> None:
+        self.names.remove(rel)
+        (self.root / rel).unlink()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.names))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+PART_PAGES = 400  # declaration pages per MkDocs process: MkDocs holds every page of a build in memory
+_SITE_ONLY = {"index.html", "404.html", "assets", "search", "sitemap.xml", "sitemap.xml.gz"}
+
+
+def split_parts(key: str, files: SiteFiles, work: Path) -> list[str]:
+    """Move a big year's declaration pages into part folders built by their own MkDocs processes.
+
+    Each part also gets the year page (so its nav is the year site's own) but only its declaration
+    pages are kept when the parts are joined (join_parts).
+    """
+    pages = [name for name in files if name.endswith(".md") and "/" not in name and name != "index.md"]
+    parts = []
+    for number, start in enumerate(range(PART_PAGES, len(pages), PART_PAGES), 1):
+        part = f"{key}.part{number}"
+        docs = work / part / "docs"
+        docs.mkdir(parents=True)
+        shutil.copy(files.root / "index.md", docs / "index.md")
+        for name in pages[start:start + PART_PAGES]:
+            (files.root / name).rename(docs / name)
+            files.names.remove(name)
+        parts.append(part)
+    return parts
+
+
+def join_parts(year_dir: Path, parts: Sequence[Path], epoch: int) -> None:
+    """Move the parts' declaration pages into the year site and merge their sitemaps."""
+    urls = re.findall(r"<url>.*?</url>", (year_dir / "sitemap.xml").read_text("utf-8"), re.S)
+    for part in parts:
+        for entry in sorted(part.iterdir()):
+            if entry.name not in _SITE_ONLY:
+                entry.rename(year_dir / entry.name)
+        part_urls = re.findall(r"<url>.*?</url>", (part / "sitemap.xml").read_text("utf-8"), re.S)
+        urls += part_urls[1:]  # the first is the year page, already listed
+        shutil.rmtree(part)
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    xml = head + "".join(f"    {u}\n" for u in sorted(set(urls))) + "</urlset>"
+    (year_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
+    with open(year_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(
+            fileobj=raw, filename="sitemap.xml.gz", mode="wb", mtime=epoch) as gz:
+        gz.write(xml.encode("utf-8"))
+
+
 def build_sites(
     project: Project,
     stages: Stages,
@@ -104,31 +165,38 @@ def build_sites(
     Years in `frozen` (archived: year → snapshot folder) are not re-rendered: their snapshot is copied in.
     """
     frozen = frozen or {}
+    if work.exists():
+        shutil.rmtree(work)
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
-        rendered = render_sites(docs, project.levels, options, project.settings, broken)
-        sites: dict[str, dict[str, str | bytes]] = {key: dict(pages) for key, pages in rendered.items()
-                                                    if not (key and int(key) in frozen)}
+        renderer = Renderer(project.levels, options, project.settings)
+        sites: dict[str, SiteFiles] = {}
+        for key, src, text in renderer.pages(Corpus.of(docs, broken)):
+            if not (key and int(key) in frozen):
+                if key not in sites:
+                    sites[key] = SiteFiles(work / site_key_dir(key) / "docs")
+                sites[key][src] = text
         with stages.stage("数据下载"):
             export.add_downloads(sites, docs, project, options, parallel=stages.parallel)
-        if work.exists():
-            shutil.rmtree(work)
-        for key, pages in sites.items():
-            write_pages(pages, work / site_key_dir(key) / "docs")
     built = [int(k) for k in sites if k != PORTAL]
+    parts = {k: split_parts(k, files, work) if stages.parallel else [] for k, files in sites.items() if k}
     years = sorted({*built, *frozen}, reverse=True)
     configs = []
     extra_nav = [{"问题清单": "problems.md"}] if options.preview else []
-    for key in sorted(sites, key=lambda k: -len(sites[k])):  # biggest first: better packing
+    builds = [(key, key) for key in sites] + [(part, key) for key, names in parts.items() for part in names]
+    for folder, key in builds:
         data_nav = {"数据下载": "data/index.md" if key == PORTAL else "data/"}  # a year site links to the portal's
-        config = site.mkdocs_config(project, work / site_key_dir(key) / "docs", staging / site_key_dir(key),
+        config = site.mkdocs_config(project, work / site_key_dir(folder) / "docs", staging / site_key_dir(folder),
                                     int(key) if key else None, years, preview=options.preview,
                                     extra_nav=[data_nav, *extra_nav])
-        configs.append(site.write_config(config, work / site_key_dir(key) / "mkdocs.yml"))
+        configs.append(site.write_config(config, work / site_key_dir(folder) / "mkdocs.yml"))
+    epoch = source_date_epoch(docs)
     with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}）"):
-        site.build_all(configs, source_date_epoch(docs), parallel=stages.parallel)
+        site.build_all(configs, epoch, parallel=stages.parallel)
     tree = staging / site_key_dir(PORTAL)
     for year in built:
         (staging / str(year)).rename(tree / str(year))
+        if parts.get(str(year)):
+            join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
     for year, snapshot in frozen.items():
         archive.copy_snapshot(snapshot, tree / str(year))
     with stages.stage("检索索引"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import defaultdict
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from .config import Level
 from .load import load
-from .model import PROJECT_TYPES, Document, FundingRow, FundingTotal, Indicator, Money
+from .model import PROJECT_TYPES, Document, FundingRow, FundingTotal, Indicator, Money, Path_, Pos
 from .problems import CODES, Problem, Severity, code
 
 _PHONE = re.compile(r"^[\d\s\-()（）+]{7,20}$")
@@ -327,4 +328,13 @@ def assemble(files: Sequence[Path], results: Sequence[tuple[Document | None, lis
 
 def check_files(files: Sequence[Path], ctx: Context) -> Report:
     """Load and check every file, returning all problems at once (never stopping at the first)."""
-    return assemble(files, [check_file(path, ctx) for path in files])
+    return assemble(files, [_lean(*check_file(path, ctx)) for path in files])
+
+
+def _lean(doc: Document | None, problems: list[Problem]) -> tuple[Document | None, list[Problem]]:
+    """Once a file is checked, only the unit id's position is still needed (for DUPLICATE_DECLARATION):
+    keeping every value's position would hold about half of a big build's memory."""
+    if doc is None:
+        return None, problems
+    kept: dict[Path_, Pos] = {key: pos for key, pos in doc.source.positions.items() if key == ("unit_id",)}
+    return dataclasses.replace(doc, source=dataclasses.replace(doc.source, positions=kept)), problems

@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -404,7 +404,7 @@ class YearFiles:
     decls: list[Declaration]
 
 
-def _add(site: dict[str, str | bytes], files: dict[str, bytes], *, strict: bool) -> None:
+def _add(site: MutableMapping[str, str | bytes], files: dict[str, bytes], *, strict: bool) -> None:
     for name, data in files.items():
         if "data/" + name not in site:
             site["data/" + name] = data
@@ -413,7 +413,7 @@ def _add(site: dict[str, str | bytes], files: dict[str, bytes], *, strict: bool)
 
 
 def add_downloads(
-    sites: dict[str, dict[str, str | bytes]],
+    sites: Mapping[str, MutableMapping[str, str | bytes]],
     docs: Sequence[Document],
     project: Project,
     options: PageOptions,
@@ -435,13 +435,15 @@ def add_downloads(
     by_year: dict[int, list[Declaration]] = defaultdict(list)
     for decl in decls:
         by_year[decl.year].append(decl)
-    built = [(doc, decl) for doc, decl in zip(ordered, decls, strict=True) if str(decl.year) in sites]
-    jsons = [declaration_json(decl) for _, decl in built]
     cache = project.build / "cache" / ("preview-xlsx" if options.preview else "xlsx")
-    books = workbooks([decl for _, decl in built], parallel, cache, jsons)
-    for (doc, decl), book, data in zip(built, books, jsons, strict=True):
-        files = declaration_files(doc, decl, book, data, masked=not options.preview)
-        _add(sites[str(decl.year)], files, strict=strict)
+    for year in sorted(by_year):  # a year at a time: the files go to disk, not into memory
+        built = [(doc, decl) for doc, decl in zip(ordered, decls, strict=True)
+                 if decl.year == year and str(year) in sites]
+        jsons = [declaration_json(decl) for _, decl in built]
+        books = workbooks([decl for _, decl in built], parallel, cache, jsons)
+        for (doc, decl), book, data in zip(built, books, jsons, strict=True):
+            files = declaration_files(doc, decl, book, data, masked=not options.preview)
+            _add(sites[str(decl.year)], files, strict=strict)
     parts = {year: table_rows(year_decls) for year, year_decls in sorted(by_year.items())}
     years = []
     for year in sorted(by_year, reverse=True):

@@ -6,7 +6,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import PurePath
@@ -347,16 +347,27 @@ class Renderer:
             pages["problems.md"] = self.problem_list(corpus)
         return pages
 
-    def year_site(self, summary: YearSummary) -> dict[str, str]:
-        pages = {"index.md": self.year(summary)}
-        pages.update({f"{doc.decl.unit_id}.md": self.declaration(doc) for doc in summary.docs})
-        pages.update({f"{b.slug}.md": self.broken(b) for b in summary.broken})
-        return pages
+    def year_pages(self, summary: YearSummary) -> Iterator[tuple[str, str]]:
+        """(path, Markdown) of a year's site, one page at a time: a build writes each as it comes."""
+        yield "index.md", self.year(summary)
+        for doc in summary.docs:
+            yield f"{doc.decl.unit_id}.md", self.declaration(doc)
+        for b in summary.broken:
+            yield f"{b.slug}.md", self.broken(b)
+
+    def pages(self, corpus: Corpus) -> Iterator[tuple[str, str, str]]:
+        """(site, path, Markdown) of every page: the portal, then one site per year."""
+        for src, text in self.portal(corpus).items():
+            yield PORTAL, src, text
+        for summary in corpus.years:
+            for src, text in self.year_pages(summary):
+                yield str(summary.year), src, text
 
     def sites(self, corpus: Corpus) -> dict[str, dict[str, str]]:
-        """Every page as Markdown, by site (the portal, then one site per year) and path in its docs_dir."""
-        sites = {PORTAL: self.portal(corpus)}
-        sites.update({str(s.year): self.year_site(s) for s in corpus.years})
+        """Every page as Markdown, by site and path in its docs_dir."""
+        sites: dict[str, dict[str, str]] = {}
+        for key, src, text in self.pages(corpus):
+            sites.setdefault(key, {})[src] = text
         return sites
 
 
