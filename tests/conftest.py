@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser.browser_site import CHROMIUM, CHROMIUM_ARGS, unavailable
 
 from generator.check import Context, Report, check_files
 from generator.config import load_levels
@@ -65,3 +68,23 @@ def copy_project(dest: Path, content: bool = True) -> Path:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite the golden files from the output")
+
+
+# One Playwright per session for every test module that drives Chromium (two sync Playwrights cannot
+# run at once), failing instead of skipping under CI=true when the browser is missing.
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright, one per session."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set DISCLOSE_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install -e '.[test]')")
+        raise
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

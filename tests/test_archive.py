@@ -6,7 +6,6 @@ import functools
 import hashlib
 import http.server
 import json
-import os
 import re
 import shutil
 import tarfile
@@ -401,9 +400,6 @@ def test_bundle_is_deterministic_and_verifies_once_extracted(archived: dict[str,
 
 # -- in a browser: any base path, no request outside the snapshot ---------------------------------
 
-CHROMIUM = Path(os.environ.get("DISCLOSE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -425,26 +421,6 @@ def serve() -> Iterator[Callable[[Path], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but playwright is not installed", pytrace=False)
-        pytest.skip("playwright is not installed")
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"{CHROMIUM} is missing")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.mark.browser

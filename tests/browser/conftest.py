@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import subprocess
 import sys
@@ -22,15 +21,12 @@ import pytest
 
 from .browser_site import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HOSTILE,
     HOSTILE_URL,
     ROOT,
     SEED_URL,
     Tabs,
     need_tool,
-    unavailable,
 )
 
 
@@ -88,22 +84,6 @@ def base_url(site_dir: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """Headless Debian Chromium through Playwright, one per session."""
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set DISCLOSE_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -e '.[test]')")
-        raise
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
