@@ -52,20 +52,23 @@ def _entry(location: str, title: str, parts: Iterable[str]) -> dict[str, str]:
 
 
 def declaration_entries(decl: Declaration, location: str) -> Iterator[dict[str, str]]:
-    """One entry for the page and one per section, as Material's own index would have."""
-    yield _entry(location, f"{decl.unit_name}（{decl.year} 年度）",
-                 [f"{decl.unit_name} {decl.year} 年度部门整体支出绩效目标申报表",
-                  *(p.name for p in decl.projects)])
+    """One entry for the page and one per section, as Material's own index would have.
+
+    Indexed is what readers search for: names, functions, tasks, projects, goals and indicator
+    names. Amounts and indicator values are left out (numbers are found on the page itself), and
+    nothing is indexed twice: the index is most of what a reader downloads before a first result.
+    """
+    yield _entry(location, f"{decl.unit_name}（{decl.year} 年度）", [f"{decl.year} 年度部门整体支出绩效目标申报表"])
     sections: list[tuple[str, list[str]]] = [
         ("部门职能概述", list(decl.functions)),
         ("年度工作任务", list(decl.tasks)),
         ("项目支出情况", [f"{p.name} {p.purpose or ''}" for p in decl.projects]),
         ("整体绩效总目标", [*decl.long_term.targets, *decl.annual.targets]),
-        ("长期目标绩效指标", [f"{i.name} {i.value or ''}" for i in decl.long_term.indicators]),
+        ("长期目标绩效指标", [i.name for i in decl.long_term.indicators]),
     ]
     for n, goal in enumerate(decl.annual.goals, 1):
         heading = f"年度目标 {n}：{goal.title}"
-        sections.append((heading, [f"{i.name} {i.value or ''}" for i in goal.indicators]))
+        sections.append((heading, [i.name for i in goal.indicators]))
     for heading, parts in sections:
         if parts:
             yield _entry(f"{location}#{heading_slug(heading)}", heading, parts)

@@ -520,7 +520,7 @@ def test_search_finds_the_filed_text(built: Built, case: str) -> None:
     ours = [e for e in docs if e["location"].startswith(f"2021/{case}/")]
     page = next(e for e in ours if e["location"] == f"2021/{case}/")
     name = squash(mask_text(decl.unit_name)).replace("\u200b", "")
-    assert name in shown(page["title"]) and name in shown(page["text"])
+    assert name in shown(page["title"])  # lunr indexes titles (boosted): the text does not repeat it
     titles = "".join(shown(e["title"]) for e in ours)
     for goal in decl.annual.goals:
         assert squash(mask_text(goal.title)).replace("\u200b", "") in titles
