@@ -250,7 +250,9 @@ class _Sheet:
             if isinstance(value, Share):
                 amount, fmt = amount.scaleb(-2), fmt + "%"
             self.ws.write_number(row, col, float(amount), self.style(num_format=fmt))
-            self.exact[xl_rowcol_to_cell(row, col)] = text if isinstance(value, Money) else format(amount, "f")
+            filed = text if isinstance(value, Money) else format(amount, "f")
+            if f"{float(amount):.16G}" != filed:  # how the writer stores it; most amounts survive as they are
+                self.exact[xl_rowcol_to_cell(row, col)] = filed
         elif isinstance(value, dt.date):
             self.ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), self.style(num_format=_DATE_FORMAT))
             text = value.isoformat()
@@ -298,7 +300,7 @@ def workbook_bytes(decl: Declaration) -> bytes:
     book.set_properties({"title": f"{decl.unit_name} {decl.year} 年度部门整体支出绩效目标申报表",
                          "author": "disclose", "created": created})
     book.close()
-    return _exact_values(buffer.getvalue(), exact)
+    return _exact_values(buffer.getvalue(), exact) if any(exact) else buffer.getvalue()
 
 
 _CELL_VALUE = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>[^<]*</v>')
