@@ -159,19 +159,23 @@ def build_sites(
     staging: Path,
     broken: Sequence[Broken] = (),
     frozen: Mapping[int, Path] | None = None,
+    reused: Mapping[int, Path] | None = None,
 ) -> Path:
     """Render, build every site (portal + one per year) in parallel and assemble them; return the tree.
 
     Years in `frozen` (archived: year → snapshot folder) are not re-rendered: their snapshot is copied in.
+    Years in `reused` (`build --year`: the other years' sites as published) are copied in as well.
     """
     frozen = frozen or {}
+    reused = reused or {}
+    kept = {**reused, **frozen}
     if work.exists():
         shutil.rmtree(work)
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
         renderer = Renderer(project.levels, options, project.settings)
         sites: dict[str, SiteFiles] = {}
         for key, src, text in renderer.pages(Corpus.of(docs, broken)):
-            if not (key and int(key) in frozen):
+            if not (key and int(key) in kept):
                 if key not in sites:
                     sites[key] = SiteFiles(work / site_key_dir(key) / "docs")
                 sites[key][src] = text
@@ -179,7 +183,7 @@ def build_sites(
             export.add_downloads(sites, docs, project, options, parallel=stages.parallel)
     built = [int(k) for k in sites if k != PORTAL]
     parts = {k: split_parts(k, files, work) if stages.parallel else [] for k, files in sites.items() if k}
-    years = sorted({*built, *frozen}, reverse=True)
+    years = sorted({*built, *kept}, reverse=True)
     configs = []
     extra_nav = [{"问题清单": "problems.md"}] if options.preview else []
     builds = [(key, key) for key in sites] + [(part, key) for key, names in parts.items() for part in names]
@@ -199,21 +203,30 @@ def build_sites(
             join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
     for year, snapshot in frozen.items():
         archive.copy_snapshot(snapshot, tree / str(year))
+    for year, published in reused.items():
+        shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
-        merge_search(tree, years, docs, frozen)
+        merge_search(tree, years, docs, frozen, reused)
     return tree
 
 
-def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path]) -> None:
+def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path],
+                 reused: Mapping[int, Path] | None = None) -> None:
     """One index for the whole site: the portal's, each year site's, and the declarations' own.
 
     An archived year contributes its snapshot's own index (declarations included) and keeps it untouched.
+    A reused year's site holds the whole merged index of its build: its own entries are taken back from it.
     """
+    reused = reused or {}
     portal = search.read_index(tree)
     merged = list(portal["docs"])
     for year in years:
-        merged += search.rebase(search.read_index(tree / str(year))["docs"], f"{year}/")
-    merged += search.entries([doc for doc in docs if doc.decl.year not in frozen])
+        index = search.read_index(tree / str(year))["docs"]
+        if year in reused:
+            merged += [{**d, "location": d["location"][3:]} for d in index if d["location"].startswith(f"../{year}/")]
+        else:
+            merged += search.rebase(index, f"{year}/")
+    merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
     search.write_index(tree, portal["config"], merged)
     for year in years:  # a year site searches everything too, through the portal's root
         if year not in frozen:
@@ -221,18 +234,26 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
 
 
 def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) -> Report:
-    """Build the public site into site/ (atomically); raise BuildFailed and write nothing on error."""
+    """Build the public site into site/ (atomically); raise BuildFailed and write nothing on error.
+
+    With `years`, only those years' sites (and the portal) are rebuilt: every other year's site is
+    taken from the published site/ as it is (built too where site/ has none yet).
+    """
     report = check_all(project, stages)
     if report.blocking:
         raise BuildFailed(report)
-    docs = public_documents(report, years)
+    docs = public_documents(report)
     options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")))
-    frozen = archive.current_snapshots(project, years)
+    frozen = archive.current_snapshots(project)
     archive.refuse_unverified(frozen)
+    reused: dict[int, Path] = {year: project.site / str(year) for year in {int(d.decl.year) for d in docs}
+              if years and year not in years and year not in frozen
+              and (project.site / str(year) / "index.html").is_file()}
     staging = publish.staging_dir(project.site)
     try:
-        tree = build_sites(project, stages, docs, options, project.build / "public", staging, frozen=frozen)
-        archive.serve_superseded(project, tree, years)
+        tree = build_sites(project, stages, docs, options, project.build / "public", staging,
+                           frozen=frozen, reused=reused)
+        archive.serve_superseded(project, tree)
         with stages.stage("发布"):
             publish.swap_in(tree, project.site)
     finally:

@@ -50,6 +50,11 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
         errors = len(report.blocking)
         print(f"disclose: 预览已生成于 {project.preview_site}（{errors} 个错误，详见“问题清单”页）", file=sys.stderr)
         return 0
+    unknown = [y for y in args.year or () if not (project.content / str(y)).is_dir()
+               and not (project.archive / str(y)).is_dir()]
+    if unknown:
+        print(f"disclose build: 没有 {'、'.join(map(str, unknown))} 年度的申报表（content/<年度>/）", file=sys.stderr)
+        return 2
     try:
         report = build_public(project, stages, years=args.year or ())
     except BuildFailed as err:
@@ -164,7 +169,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(func=cmd_check)
     build = sub.add_parser("build", help="检查并生成公开网站 site/（有错误则不写入任何文件）")
-    build.add_argument("--year", type=int, action="append", help="只生成某一年度（可重复）")
+    build.add_argument("--year", type=int, action="append",
+                       help="只重建该年度站点和门户（可重复）；其他年度沿用 site/ 中已发布的站点")
     build.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
     build.add_argument("--timings-json", type=Path, metavar="PATH",
                        help="把各阶段用时（秒）写入 JSON 文件（供基准测试）")

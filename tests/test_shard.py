@@ -1,4 +1,4 @@
-"""`disclose build --year`: one year's shard of the public site, and the stage timings the benchmark reads."""
+"""`disclose build --year`: rebuild one year's site and the portal, keep every other year as published."""
 
 from __future__ import annotations
 
@@ -15,51 +15,77 @@ pytestmark = pytest.mark.slow
 YEAR, OTHERS = 2024, (2023, 2025)  # `disclose synth 9 --years 3` writes 3 declarations to each of 2023–2025
 
 
+def run(project: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "-C", str(project), *argv],
+                          capture_output=True, text=True, check=False)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, marker: str) -> None:
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("unit_name: ", f"unit_name: {marker}", 1), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
-def shard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shard(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     project = copy_project(tmp_path_factory.mktemp("shard") / "project", content=False)
-    for argv in (["synth", "9", "--years", "3", "--seed", "5"],
-                 ["build", "-q", "--year", str(YEAR), "--timings-json", str(project / "stages.json")]):
-        result = subprocess.run([sys.executable, "-m", "generator", "-C", str(project), *argv],
-                                capture_output=True, text=True, check=False)
-        assert result.returncode == 0, result.stderr
-    return project
+    assert run(project, "synth", "9", "--years", "3", "--seed", "5").returncode == 0
+    first = run(project, "build", "-q", "--year", str(YEAR))  # nothing published yet: every year is built
+    assert first.returncode == 0, first.stderr
+    assert all((project / "site" / str(y) / "index.html").is_file() for y in (*OTHERS, YEAR))
+    before = {y: files(project / "site" / str(y)) for y in OTHERS}
+    edit(sorted((project / "content" / str(YEAR)).glob("*.yaml"))[0], "本年改动")
+    edit(sorted((project / "content" / str(OTHERS[0])).glob("*.yaml"))[0], "他年改动")
+    second = run(project, "build", "-q", "--year", str(YEAR), "--timings-json", str(project / "stages.json"))
+    assert second.returncode == 0, second.stderr
+    return {"project": project, "before": before}
 
 
-def test_the_synthetic_content_spans_three_years(shard: Path) -> None:
-    assert sorted(p.name for p in (shard / "content").iterdir()) == [str(y) for y in sorted((*OTHERS, YEAR))]
+def test_the_year_asked_for_is_rebuilt(shard: dict[str, object]) -> None:
+    project = shard["project"]
+    assert isinstance(project, Path)
+    pages = "".join(p.read_text("utf-8") for p in (project / "site" / str(YEAR)).rglob("index.html"))
+    assert "本年改动" in pages
 
 
-def test_only_that_year_is_built(shard: Path) -> None:
-    site = shard / "site"
-    assert (site / str(YEAR) / "index.html").is_file()
-    units = sorted(p.stem for p in (shard / "content" / str(YEAR)).glob("*.yaml"))
-    assert units
-    for unit in units:
-        assert (site / str(YEAR) / unit / "index.html").is_file(), unit
+def test_the_other_years_are_kept_as_published(shard: dict[str, object]) -> None:
+    project, before = shard["project"], shard["before"]
+    assert isinstance(project, Path) and isinstance(before, dict)
     for year in OTHERS:
-        assert not (site / str(year)).exists()
+        now = files(project / "site" / str(year))
+        index = "search/search_index.json"  # refreshed: a year site searches the whole site
+        assert {k: v for k, v in now.items() if k != index} == {k: v for k, v in before[year].items() if k != index}
+    assert "他年改动" not in "".join(p.read_text("utf-8") for p in (project / "site" / "2023").rglob("*.html"))
 
 
-def test_the_search_index_holds_only_that_year(shard: Path) -> None:
-    index = json.loads((shard / "site" / "search" / "search_index.json").read_text("utf-8"))
+def test_the_portal_and_search_still_cover_every_year(shard: dict[str, object]) -> None:
+    project = shard["project"]
+    assert isinstance(project, Path)
+    home = (project / "site" / "index.html").read_text("utf-8")
+    assert all(f'href="{y}/"' in home for y in (*OTHERS, YEAR))
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text("utf-8"))
     years = {m[1] for d in index["docs"] if (m := re.match(r"(\d{4})/", d["location"]))}
-    assert years == {str(YEAR)}
-    own = json.loads((shard / "site" / str(YEAR) / "search" / "search_index.json").read_text("utf-8"))
-    assert own["docs"] and all(d["location"].startswith("../") for d in own["docs"])
+    assert years == {str(y) for y in (*OTHERS, YEAR)}
+    locations = [d["location"] for d in index["docs"]]
+    assert len(locations) == len(set(locations)), "a kept year's entries are not indexed twice"
 
 
-def test_no_page_links_to_a_year_that_was_not_built(shard: Path) -> None:
-    pages = list((shard / "site").rglob("*.html"))
-    assert pages
-    for page in pages:
-        text = page.read_text("utf-8")
-        for year in OTHERS:
-            assert not re.search(rf'href="(?:\.\./)*{year}/', text), (page, year)
+def test_an_unknown_year_is_refused_and_changes_nothing(shard: dict[str, object]) -> None:
+    project = shard["project"]
+    assert isinstance(project, Path)
+    site = files(project / "site")
+    result = run(project, "build", "-q", "--year", "2030")
+    assert result.returncode == 2 and "2030" in result.stderr
+    assert files(project / "site") == site
 
 
-def test_timings_json_gives_every_stage_in_seconds(shard: Path) -> None:
-    stages = json.loads((shard / "stages.json").read_text("utf-8"))
+def test_timings_json_gives_every_stage_in_seconds(shard: dict[str, object]) -> None:
+    project = shard["project"]
+    assert isinstance(project, Path)
+    stages = json.loads((project / "stages.json").read_text("utf-8"))
     assert {"检查", "生成页面", "MkDocs 构建", "发布"} <= set(stages)
     assert all(isinstance(v, float) and v >= 0 for v in stages.values())
     assert stages["MkDocs 构建"] > 0
