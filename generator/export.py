@@ -326,15 +326,6 @@ def _exact_values(xlsx: bytes, exact: list[dict[str, str]]) -> bytes:
     return out.getvalue()
 
 
-def _make(decls: Sequence[Declaration], parallel: bool) -> list[bytes]:
-    workers = min(os.cpu_count() or 1, 8)
-    if not parallel or len(decls) < 32 or workers == 1:
-        return [workbook_bytes(d) for d in decls]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(workbook_bytes, decls, chunksize=16))
-
-
 @functools.cache
 def _code_version() -> str:
     """What the workbook bytes depend on besides the data: this code and XlsxWriter's."""
@@ -344,31 +335,67 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def workbooks(decls: Sequence[Declaration], parallel: bool = True, cache: Path | None = None,
-              jsons: Sequence[bytes] = ()) -> list[bytes]:
-    """Every declaration's workbook (~5 ms each): taken from the cache where the
-    declaration and the code are unchanged, the rest made in forked processes when there are many.
+def _cache_path(cache: Path | None, decl: Declaration, data: bytes) -> Path | None:
+    """Where the workbook of this declaration's JSON is cached: same data and code, same workbook."""
+    key = hashlib.sha256(_code_version().encode() + data).hexdigest()
+    return cache / str(decl.year) / f"{key}.xlsx" if cache else None
 
-    The cache keeps one folder per year and drops, in the years built, the workbooks no longer made.
-    """
-    jsons = jsons or [declaration_json(d) for d in decls]
-    keys = [hashlib.sha256(_code_version().encode() + data).hexdigest() for data in jsons]
-    paths = [cache / str(d.year) / f"{k}.xlsx" if cache else None for d, k in zip(decls, keys, strict=True)]
-    books: list[bytes | None] = [p.read_bytes() if p and p.is_file() else None for p in paths]
-    todo = [i for i, book in enumerate(books) if book is None]
-    for i, book in zip(todo, _make([decls[i] for i in todo], parallel), strict=True):
-        books[i] = book
-        path = paths[i]
-        if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.with_suffix(".tmp").write_bytes(book)
-            path.with_suffix(".tmp").replace(path)
-    if cache:
-        used = {p for p in paths if p}
-        for folder in {p.parent for p in used}:
-            for stale in set(folder.iterdir()) - used:
-                stale.unlink()
-    return [book for book in books if book is not None]
+
+def workbook(decl: Declaration, data: bytes, cache: Path | None) -> tuple[bytes, Path | None]:
+    """The declaration's workbook (~5 ms to make): from the cache where the declaration and the code are
+    unchanged, else made and cached."""
+    path = _cache_path(cache, decl, data)
+    if path and path.is_file():
+        return path.read_bytes(), path
+    book = workbook_bytes(decl)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(book)
+        temporary.replace(path)
+    return book, path
+
+
+def workbooks(decls: Sequence[Declaration], cache: Path | None = None) -> list[bytes]:
+    """Every declaration's workbook, each from the cache or made (see `workbook`)."""
+    return [workbook(d, declaration_json(d), cache)[0] for d in decls]
+
+
+def drop_stale(cache: Path, used: Iterable[Path]) -> None:
+    """In the cache folders of the years built, drop the workbooks no longer made."""
+    kept = set(used)
+    for folder in {p.parent for p in kept}:
+        for stale in set(folder.iterdir()) - kept:
+            stale.unlink()
+
+
+Job = tuple[Document, Declaration, bool, "Path | None"]  # document, published declaration, masked, cache
+_JOBS: list[Job] = []  # the jobs of a parallel run: forked workers find them here instead of unpickling
+
+
+def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
+    doc, decl, masked, cache = job
+    data = declaration_json(decl)
+    book, path = workbook(decl, data, cache)
+    return declaration_files(doc, decl, book, data, masked=masked), path
+
+
+def _download_at(index: int) -> tuple[dict[str, bytes], Path | None]:
+    return _download(_JOBS[index])
+
+
+def downloads(jobs: list[Job], parallel: bool) -> list[tuple[dict[str, bytes], Path | None]]:
+    """Each declaration's files (and its workbook's cache path), made in forked processes when there are many."""
+    global _JOBS
+    workers = min(os.cpu_count() or 1, 8)
+    if not parallel or len(jobs) < 32 or workers == 1:
+        return [_download(job) for job in jobs]
+    _JOBS = jobs
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_download_at, range(len(jobs)), chunksize=16))
+    finally:
+        _JOBS = []
 
 
 def declaration_files(doc: Document, decl: Declaration, workbook: bytes, data: bytes, *,
@@ -439,13 +466,12 @@ def add_downloads(
         by_year[decl.year].append(decl)
     cache = project.build / "cache" / ("preview-xlsx" if options.preview else "xlsx")
     for year in sorted(by_year):  # a year at a time: the files go to disk, not into memory
-        built = [(doc, decl) for doc, decl in zip(ordered, decls, strict=True)
-                 if decl.year == year and str(year) in sites]
-        jsons = [declaration_json(decl) for _, decl in built]
-        books = workbooks([decl for _, decl in built], parallel, cache, jsons)
-        for (doc, decl), book, data in zip(built, books, jsons, strict=True):
-            files = declaration_files(doc, decl, book, data, masked=not options.preview)
-            _add(sites[str(decl.year)], files, strict=strict)
+        jobs: list[Job] = [(doc, decl, not options.preview, cache) for doc, decl in zip(ordered, decls, strict=True)
+                           if decl.year == year and str(year) in sites]
+        made = downloads(jobs, parallel)
+        for files, _ in made:
+            _add(sites[str(year)], files, strict=strict)
+        drop_stale(cache, [path for _, path in made if path])
     parts = {year: table_rows(year_decls) for year, year_decls in sorted(by_year.items())}
     years = []
     for year in sorted(by_year, reverse=True):

@@ -332,14 +332,16 @@ def test_xlsx_is_reproducible(site: Path, sources: list[Declaration], monkeypatc
 
 def test_workbooks_come_from_the_cache_when_unchanged(sources: list[Declaration], tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    made = export.workbooks(sources, parallel=False, cache=tmp_path)
+    made = export.workbooks(sources, cache=tmp_path)
     assert len(list(tmp_path.rglob("*.xlsx"))) == 3
     monkeypatch.setattr(export, "workbook_bytes", lambda decl: pytest.fail("not cached"))
-    assert export.workbooks(sources, parallel=False, cache=tmp_path) == made
+    assert export.workbooks(sources, cache=tmp_path) == made
     changed = dataclasses.replace(sources[0], leader="新领导")
     monkeypatch.undo()
-    assert export.workbooks([changed], parallel=False, cache=tmp_path)[0] != made[0]
-    assert len(list((tmp_path / "2021").glob("*.xlsx"))) == 1  # the year's unused workbooks are dropped
+    book, path = export.workbook(changed, export.declaration_json(changed), tmp_path)
+    assert book != made[0] and path is not None
+    export.drop_stale(tmp_path, [path])
+    assert list((tmp_path / "2021").glob("*.xlsx")) == [path]  # the year's unused workbooks are dropped
 
 
 # -- nothing private, nothing float, nothing draft ---------------------------------------------------
