@@ -158,7 +158,8 @@ def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
         return None, [code("YAML_TOO_DEEP").at(path, 1, 1)]
     if node is None:
         return None, [code("FILE_EMPTY").at(path, 1, 1)]
-    refused = _refused(path, node)
+    # Anchors need "&", aliases "*" and tags "!": a file without them needs no walk over its nodes.
+    refused = _refused(path, node) if any(c in text for c in "&*!") else None
     return (None, [refused]) if refused else (node, [])
 
 
@@ -176,18 +177,17 @@ class _Converter:
 
     def convert(self, node: yaml.Node, tp: Any, where: Path_, title: str) -> Any:
         self.positions[where] = _pos_of(node)
-        origin, args = typing.get_origin(tp), typing.get_args(tp)
-        if origin in (typing.Union, types.UnionType):
-            if _is_null(node):
-                return None
-            return self.convert(node, next(a for a in args if a is not type(None)), where, title)
-        if origin is tuple:
-            return self.sequence(node, args[0], where, title)
-        if dataclasses.is_dataclass(tp) and tp not in _SCALARS:
+        kind, arg = _plan(tp)
+        if kind == "optional":
+            return None if _is_null(node) else self.convert(node, arg, where, title)
+        if kind == "sequence":
+            return self.sequence(node, arg, where, title)
+        if kind == "record":
             return self.record(node, tp, where, title)
         if not isinstance(node, yaml.ScalarNode) or _is_null(node):
             return self.report(node, "WRONG_TYPE", title=title, expected=_kind(tp), actual=_kind_of(node))
-        if origin is typing.Literal:
+        if kind == "literal":
+            args = arg
             if node.value not in args:
                 allowed = "、".join(map(str, args))
                 return self.report(node, "BAD_ENUM", title=title, allowed=allowed, actual=node.value)
@@ -246,6 +246,19 @@ class _Converter:
             else:
                 seen[key] = key_node.start_mark.line + 1
                 yield key, value
+
+
+@functools.cache
+def _plan(tp: Any) -> tuple[str, Any]:
+    """How a model type is read (decided once per type: typing's introspection is slow)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        return "optional", next(a for a in args if a is not type(None))
+    if origin is tuple:
+        return "sequence", args[0]
+    if dataclasses.is_dataclass(tp) and tp not in _SCALARS:
+        return "record", None
+    return ("literal", args) if origin is typing.Literal else ("scalar", None)
 
 
 @functools.cache
