@@ -1,0 +1,611 @@
+"""Benchmark: builds N synthetic declarations with disclose and, side by side, with a default MkDocs + Material.
+
+    python3 benchmarks/bench.py [--sizes 100 1000 3000] [--baseline/--no-baseline] [--baseline-max 1000]
+                                [--years 3] [--seed 1] [--out benchmarks/out] [--results benchmarks/RESULTS.md]
+
+For each N: a throwaway project (the repository's mkdocs.yml, theme/, site_config/ and `disclose synth N`
+content) is built by `python -m generator -C DIR build` in a child process, and measured from outside:
+wall time, per-stage times (`--timings-json`), peak memory, site size, search index size, and what a
+reader downloads before the first search result. The baseline is a plain `mkdocs build` (theme material,
+language zh, the default search plugin, which segments Chinese with jieba; no hooks, automatic nav)
+over the same generated Markdown. Results: a Markdown table, printed and written to --results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_FILES = ("mkdocs.yml", "theme", "site_config")
+STAGE_NAMES = {"检查": "check (incl. load)", "数据下载": "data downloads", "生成页面": "render",
+               "MkDocs 构建": "MkDocs", "检索索引": "search", "发布": "publish"}
+KEEP_BEGIN, KEEP_END = "<!-- keep: hand-written notes below are kept when the benchmark rewrites this file -->", \
+    "<!-- /keep -->"
+MIB = 1024 * 1024
+BUSY = 2  # load average above BUSY × cores: other work was competing (the build alone brings ~cores + 1)
+TARGETS = {"wall_1000": 12.0, "speedup": 7.0, "flat": 1.15, "memory_mib": 500.0, "download_bytes": 500_000}
+
+
+# --------------------------------------------------------------------------- measuring a child process
+
+@dataclass
+class Run:
+    """One measured child process."""
+
+    command: list[str]
+    wall: float
+    returncode: int
+    max_rss_mib: float  # the largest single process of the tree (wait4: the child and its reaped children)
+    peak_pss_mib: float  # the whole tree at once: sum of PSS, sampled every 50 ms
+    cpu: float  # user + system seconds of the child and its reaped children
+    load: float  # the highest 1-minute load average seen while it ran (other work on the machine)
+    log: str
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, ppid in parents.items() if ppid in frontier]
+        tree += frontier
+    return tree
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+    return int(match[1]) if match else 0
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed proportional set size (shared pages split between sharers) of a process tree."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.load, self.done = pid, 0, os.getloadavg()[0], threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in _descendants(self.pid)))
+            self.load = max(self.load, os.getloadavg()[0])
+
+
+def run_measured(command: list[str], log: Path, cwd: Path = REPO) -> Run:
+    """Run a command, its output to a log file; wall time and peak memory as seen from outside."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env)
+        sampler = TreeSampler(child.pid)
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        sampler.done.set()
+        sampler.join()
+    return Run(command, wall, child.returncode, usage.ru_maxrss / 1024, sampler.peak_kib / 1024,
+               usage.ru_utime + usage.ru_stime, sampler.load, str(log))
+
+
+# --------------------------------------------------------------------------- measuring a built site
+
+def gz_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    files = [p for p in root.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+class PageAssets(HTMLParser):
+    """The stylesheets, scripts and images a page makes the browser fetch, and Material's __config."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.skipped: list[str] = []
+        self.config_text = ""
+        self._in_config = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "link" and "stylesheet" in a.get("rel", "").split() and a.get("href"):
+            self.urls.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            (self.skipped if "nomodule" in a else self.urls).append(a["src"])
+        elif tag == "img" and a.get("src") and not a["src"].startswith("data:"):
+            self.urls.append(a["src"])
+        self._in_config = tag == "script" and a.get("id") == "__config"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_config:
+            self.config_text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_config = False
+
+
+def worker_imports(site: Path, worker: str, lang: list[str]) -> list[str]:
+    """What Material's search worker importScripts() for the index's languages (its own rule, read from its code)."""
+    base = str(Path(worker).parent.parent / "lunr")
+    scripts = []
+    for code in lang:
+        if code == "ja":
+            scripts.append(f"{base}/tinyseg.js")
+        elif code in ("hi", "th"):
+            scripts.append(f"{base}/wordcut.js")
+        if code != "en":
+            scripts.append(f"{base}/min/lunr.{code}.min.js")
+    if len(lang) > 1:
+        scripts.append(f"{base}/min/lunr.multi.min.js")
+    return [f"{base}/min/lunr.stemmer.support.min.js", *scripts] if scripts else []
+
+
+def first_search_download(site: Path) -> dict[str, Any]:
+    """Bytes (gzip -9) a reader fetches from opening the home page to the first search result."""
+    page = PageAssets()
+    page.feed((site / "index.html").read_text("utf-8"))
+    items: dict[str, str] = {"index.html": "home page HTML"}
+    external = []
+    for url in page.urls:
+        if re.match(r"^[a-z]+:|^//", url):
+            external.append(url)
+        else:
+            items[url.split("?")[0].split("#")[0]] = "css" if url.endswith(".css") else \
+                "js" if ".js" in url else "image"
+    config = json.loads(page.config_text or "{}")
+    worker = config.get("search")
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    lang = list(index.get("config", {}).get("lang", ["en"]))
+    if worker:
+        items[worker] = "search worker"
+        items.update({s: "lunr language" for s in worker_imports(site, worker, lang)})
+    items["search/search_index.json"] = "search index"
+    sizes: dict[str, dict[str, Any]] = {}
+    for rel, kind in items.items():
+        data = (site / rel).read_bytes()
+        sizes[rel] = {"kind": kind, "raw": len(data), "gzip": gz_size(data)}
+    by_kind: dict[str, int] = {}
+    for s in sizes.values():
+        by_kind[s["kind"]] = by_kind.get(s["kind"], 0) + s["gzip"]
+    return {"total_gzip": sum(s["gzip"] for s in sizes.values()), "by_kind": by_kind, "files": sizes,
+            "lang": lang, "external_not_counted": external, "nomodule_not_counted": page.skipped}
+
+
+def site_metrics(site: Path) -> dict[str, Any]:
+    size, files = tree_size(site)
+    index = (site / "search" / "search_index.json").read_bytes()
+    return {"site_bytes": size, "site_files": files, "index_raw": len(index), "index_gzip": gz_size(index),
+            "index_entries": len(json.loads(index)["docs"])}
+
+
+# --------------------------------------------------------------------------- the two builds
+
+@dataclass
+class Result:
+    n: int
+    declarations: int
+    build: Run
+    stages: dict[str, float]
+    site: dict[str, Any]
+    download: dict[str, Any]
+    baseline: Run | None = None
+    baseline_site: dict[str, Any] = field(default_factory=dict)
+    baseline_skipped: str = ""
+
+
+def make_project(root: Path, n: int, years: int, seed: int, logs: Path) -> int:
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    synth = run_measured([sys.executable, "-m", "generator", "-C", str(root), "synth", str(n),
+                          "--years", str(years), "--seed", str(seed)], logs / f"synth-{n}.log")
+    if synth.returncode:
+        sys.exit(f"bench: disclose synth {n} failed, see {synth.log}")
+    return len(list((root / "content").rglob("*.yaml")))
+
+
+def disclose_build(root: Path, n: int, logs: Path) -> tuple[Run, dict[str, float]]:
+    timings = logs / f"stages-{n}.json"
+    timings.unlink(missing_ok=True)
+    run = run_measured([sys.executable, "-m", "generator", "-C", str(root), "build", "--timings-json",
+                        str(timings)], logs / f"build-{n}.log")
+    if run.returncode:
+        sys.exit(f"bench: disclose build failed for N={n}, see {run.log}")
+    return run, json.loads(timings.read_text("utf-8"))
+
+
+_SEARCH_FRONT_MATTER = re.compile(r"^search:\n(?:[ \t]+.*\n)+", re.M)
+
+
+def baseline_docs(root: Path) -> Path:
+    """The same generated Markdown as one default MkDocs project: portal at the root, years at <year>/.
+
+    `search: exclude` front matter is removed: a default build indexes every page.
+    """
+    public, docs = root / "build" / "public", root / "baseline" / "docs"
+    shutil.rmtree(docs.parent, ignore_errors=True)
+    shutil.copytree(public / "portal" / "docs", docs)
+    for year in sorted(p for p in public.iterdir() if p.name.isdigit()):
+        shutil.copytree(year / "docs", docs / year.name)
+    for md in docs.rglob("*.md"):
+        text = md.read_text("utf-8")
+        if text.startswith("---\n"):
+            end = text.index("\n---", 4)
+            front = _SEARCH_FRONT_MATTER.sub("", text[: end + 1])
+            md.write_text(front + text[end + 1:], "utf-8")
+    (docs.parent / "mkdocs.yml").write_text(
+        "site_name: baseline\ndocs_dir: docs\nsite_dir: site\n"
+        "theme:\n  name: material\n  language: zh\nplugins:\n  - search\n", "utf-8")
+    return docs.parent
+
+
+def baseline_build(root: Path, n: int, logs: Path) -> tuple[Run, dict[str, Any]]:
+    project = baseline_docs(root)
+    run = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
+                       logs / f"baseline-{n}.log")
+    if run.returncode:
+        sys.exit(f"bench: baseline mkdocs build failed for N={n}, see {run.log}")
+    return run, site_metrics(project / "site")
+
+
+def bench_one(n: int, args: argparse.Namespace, work: Path) -> Result:
+    root, logs = work / f"n{n}", args.out / "logs"
+    print(f"bench: N={n}: synth …", file=sys.stderr, flush=True)
+    count = make_project(root, n, args.years, args.seed, logs)
+    print(f"bench: N={n}: disclose build …", file=sys.stderr, flush=True)
+    run, stages = disclose_build(root, n, logs)
+    result = Result(n, count, run, stages, site_metrics(root / "site"), first_search_download(root / "site"))
+    print(f"bench: N={n}: {run.wall:.1f} s", file=sys.stderr, flush=True)
+    if not args.baseline:
+        result.baseline_skipped = "--no-baseline"
+    elif n > args.baseline_max:
+        result.baseline_skipped = f"N > --baseline-max {args.baseline_max}"
+    else:
+        print(f"bench: N={n}: baseline mkdocs build …", file=sys.stderr, flush=True)
+        result.baseline, result.baseline_site = baseline_build(root, n, logs)
+        print(f"bench: N={n}: baseline {result.baseline.wall:.1f} s", file=sys.stderr, flush=True)
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+# --------------------------------------------------------------------------- the report
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    mem = re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.M)
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], cwd=REPO, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    dirty = " (working tree has uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return {
+        "cores": f"{len(os.sched_getaffinity(0))} (nproc)",
+        "cpu": model[1].strip() if model else platform.processor(),
+        "ram": f"{int(mem[1]) / MIB:.1f} GiB" if mem else "?",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"), "mkdocs-material": version("mkdocs-material"), "jieba": version("jieba"),
+        "disclose": (git("rev-parse", "--short", "HEAD") or "?") + dirty,
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def kb(n: float) -> str:
+    return f"{n / 1000:,.0f} kB"
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def stage_columns(results: list[Result]) -> list[str]:
+    names: list[str] = []
+    for r in results:
+        names += [k for k in r.stages if k not in names]
+    return names
+
+
+def results_table(results: list[Result]) -> list[str]:
+    stages = stage_columns(results)
+    head = ["N", "wall", "ms / decl.", "CPU user+sys", *(f"{s} ({STAGE_NAMES.get(s, s)})" for s in stages),
+            "startup + other", "baseline `mkdocs build`", "speed-up", "max load avg"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for r in results:
+        other = r.build.wall - sum(r.stages.values())
+        rest = f"{other:.2f} s" if other >= 0 else f"n/a (stages nest: sum {sum(r.stages.values()):.1f} s)"
+        base = (f"{r.baseline.wall:.1f} s ({r.baseline.wall / r.n * 1000:.0f} ms / decl.)" if r.baseline
+                else f"not run ({r.baseline_skipped})")
+        speed = f"**{r.baseline.wall / r.build.wall:.1f}×**" if r.baseline else "–"
+        load = max(r.build.load, r.baseline.load if r.baseline else 0.0)
+        cells = [f"{r.n:,}", f"**{r.build.wall:.1f} s**", f"{r.build.wall / r.n * 1000:.1f}", f"{r.build.cpu:.1f} s",
+                 *(f"{r.stages[s]:.2f} s" if s in r.stages else "–" for s in stages), rest,
+                 base, speed, f"{load:.1f}"]
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def size_table(results: list[Result]) -> list[str]:
+    rows = ["| N | peak memory: tree PSS / largest process RSS | site | search index raw / gzip (entries) "
+            "| download before 1st search result (gzip) |", "|---:|---:|---:|---:|---:|"]
+    for r in results:
+        rows.append(f"| {r.n:,} | {r.build.peak_pss_mib:.0f} / {r.build.max_rss_mib:.0f} MiB | "
+                    f"{mb(r.site['site_bytes'])}, {r.site['site_files']:,} files | "
+                    f"{mb(r.site['index_raw'])} / {kb(r.site['index_gzip'])} ({r.site['index_entries']:,}) | "
+                    f"{kb(r.download['total_gzip'])} |")
+    return rows
+
+
+def baseline_table(results: list[Result]) -> list[str]:
+    done = [r for r in results if r.baseline]
+    if not done:
+        return []
+    rows = ["| N | baseline wall | peak memory (RSS) | site | search index raw / gzip | index entries "
+            "(disclose / baseline) |", "|---:|---:|---:|---:|---:|---:|"]
+    for r in done:
+        assert r.baseline
+        b = r.baseline_site
+        rows.append(f"| {r.n:,} | {r.baseline.wall:.1f} s | {r.baseline.max_rss_mib:.0f} MiB | "
+                    f"{mb(b['site_bytes'])}, {b['site_files']:,} files | {mb(b['index_raw'])} / "
+                    f"{kb(b['index_gzip'])} | {r.site['index_entries']:,} / {b['index_entries']:,} |")
+    return rows
+
+
+def download_table(results: list[Result]) -> list[str]:
+    kinds: list[str] = []
+    for r in results:
+        kinds += [k for k in r.download["by_kind"] if k not in kinds]
+    rows = ["| N | " + " | ".join(kinds) + " | total |", "|---:|" + "---:|" * (len(kinds) + 1)]
+    for r in results:
+        rows.append(f"| {r.n:,} | " + " | ".join(kb(r.download["by_kind"].get(k, 0)) for k in kinds)
+                    + f" | **{kb(r.download['total_gzip'])}** |")
+    return rows
+
+
+def targets(results: list[Result]) -> list[str]:
+    """Each target of issue 8, met / not met / not measured, with what limits it when not met."""
+    by_n = {r.n: r for r in results}
+    at1000 = by_n.get(1000)
+    rows = ["| target | measured | status |", "|---|---|---|"]
+
+    def busy(*runs: Result) -> str:
+        load = max(max(r.build.load, r.baseline.load if r.baseline else 0.0) for r in runs)
+        return (f" — machine busy (load avg up to {load:.1f} on {len(os.sched_getaffinity(0))} cores): "
+                "re-run on an idle machine") if load > BUSY * len(os.sched_getaffinity(0)) else ""
+
+    def dominant(r: Result) -> str:
+        parts = {**r.stages, "startup + other": r.build.wall - sum(r.stages.values())}
+        top = sorted(parts.items(), key=lambda kv: -kv[1])[:3]
+        return f"largest stages of {r.build.wall:.1f} s: " + ", ".join(f"{name} {sec:.1f} s" for name, sec in top)
+
+    if at1000:
+        ok = at1000.build.wall <= TARGETS["wall_1000"]
+        rows.append(f"| N=1000 full public build ≤ 12 s wall, Chinese search included | {at1000.build.wall:.1f} s | "
+                    f"{'met' if ok else 'not met (' + dominant(at1000) + ')'}{busy(at1000)} |")
+        if at1000.baseline:
+            ratio = at1000.baseline.wall / at1000.build.wall
+            rows.append(f"| ≥ 7× faster than the baseline in the same run (N=1000) | {ratio:.1f}× "
+                        f"({at1000.baseline.wall:.1f} s vs {at1000.build.wall:.1f} s) | "
+                        f"{'met' if ratio >= TARGETS['speedup'] else 'not met (' + dominant(at1000) + ')'}"
+                        f"{busy(at1000)} |")
+        else:
+            rows.append("| ≥ 7× faster than the baseline in the same run (N=1000) | baseline not run | not measured |")
+    else:
+        rows.append("| N=1000 targets (wall, speed-up, download) | N=1000 not in --sizes | not measured |")
+    big = [r for r in results if r.n > 1000]
+    if at1000 and big:
+        top = max(big, key=lambda r: r.n)
+        ratio = (top.build.wall / top.n) / (at1000.build.wall / at1000.n)
+        scope = "" if top.n >= 10000 else f"; only measured up to N={top.n:,}, 10000 not run"
+        cpu = (top.build.cpu / top.n) / (at1000.build.cpu / at1000.n)
+        status = ("met" if ratio <= TARGETS["flat"] else "not met") + scope + busy(at1000, top)
+        rows.append(f"| time per declaration flat from 1000 to 10000 (≤ +15 %) | wall "
+                    f"{at1000.build.wall / at1000.n * 1000:.1f} → {top.build.wall / top.n * 1000:.1f} ms "
+                    f"(×{ratio:.2f} at N={top.n:,}); CPU {at1000.build.cpu / at1000.n * 1000:.1f} → "
+                    f"{top.build.cpu / top.n * 1000:.1f} ms (×{cpu:.2f}) | {status} |")
+    else:
+        rows.append("| time per declaration flat from 1000 to 10000 | needs N=1000 and a larger N | not measured |")
+    top = max(results, key=lambda r: r.n)
+    peak = max(top.build.peak_pss_mib, top.build.max_rss_mib)
+    status = "met" if peak <= TARGETS["memory_mib"] else "not met"
+    if top.n < 10000:
+        status = f"not measured at 10000 ({status} at N={top.n:,})"
+    rows.append(f"| peak memory ≤ 500 MiB at N=10000 | {top.build.peak_pss_mib:.0f} MiB tree PSS, "
+                f"{top.build.max_rss_mib:.0f} MiB largest process (N={top.n:,}) | {status} |")
+    if at1000:
+        d = at1000.download
+        big_kind = max(d["by_kind"].items(), key=lambda kv: kv[1])
+        ok = d["total_gzip"] <= TARGETS["download_bytes"]
+        why = f"not met (largest: {big_kind[0]} {kb(big_kind[1])})"
+        rows.append(f"| reader download before the first search result ≤ 500 KB gzipped (N=1000) | "
+                    f"{kb(d['total_gzip'])} | {'met' if ok else why} |")
+    return rows
+
+
+def report(results: list[Result], command: str, started: str, info: dict[str, str], kept: str,
+           pending: list[str]) -> str:
+    unfinished = f" **Run still in progress or stopped: N = {', '.join(pending)} not measured yet.**" if pending else ""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Generated by `benchmarks/bench.py` on {started}.{unfinished} Re-run with `make bench` or:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items() if k != "load")
+        + f". Load average when the run started: {info['load']}; *max load avg* in the table is the highest "
+        "1-minute load average seen during that N's builds (the build and its workers alone bring it to about "
+        "cores + 1); above twice the core count, other work on the machine "
+        "was competing and the wall times are inflated.",
+        "",
+        "## disclose build (full public site: portal + one MkDocs site per year, Chinese search)",
+        "",
+        *results_table(results),
+        "",
+        *size_table(results),
+        "",
+        "## Baseline: plain `mkdocs build`, default Material, same Markdown",
+        "",
+        *(baseline_table(results) or ["No baseline in this run."]),
+        "",
+        "## What a reader downloads before the first search result (gzip -9)",
+        "",
+        *download_table(results),
+        "",
+        "## Targets (issue 8, this machine)",
+        "",
+        *targets(results),
+        "",
+        "## How it is measured",
+        "",
+        "- Each N is a fresh project: the repository's `mkdocs.yml`, `theme/`, `site_config/` and "
+        "`disclose synth N --years Y --seed S` content (N declarations spread over Y years). Nothing is cached "
+        "between runs: every build is cold.",
+        "- **wall**: `python -m generator -C DIR build` in a child process, from spawn to exit (interpreter start "
+        "and imports included). **Stages** come from the build itself (`--timings-json`); load is part of "
+        "the check stage; *startup + other* = wall − sum of stages (stages are timed as the build reports them; "
+        "a stage timed inside another, e.g. 数据下载 inside 生成页面, is counted in both, and then this column "
+        "is n/a).",
+        "- **peak memory**: *tree PSS* is the highest sum, over the build process and its forked MkDocs workers, "
+        "of their proportional set size (shared copy-on-write pages counted once, split between sharers), "
+        "sampled every 50 ms from /proc — the machine's real footprint. *largest process RSS* is `ru_maxrss` from "
+        "`wait4()` on the child: the maximum over the child and every descendant it reaped, i.e. the single "
+        "largest process, not a sum. The memory target is judged against the larger of the two.",
+        "- **site**: bytes and files under `site/`. **search index**: `site/search/search_index.json` "
+        "(the merged index), raw and gzip -9.",
+        "- **download before the first search result**: `site/index.html`, every stylesheet, script "
+        "(except `nomodule`) and image it references, Material's search worker (`__config.search`) and the lunr "
+        "language files that worker `importScripts()` for the index's `config.lang` (Material's own rule), "
+        f"plus `search_index.json`; each file gzip -9, summed. 1 kB = 1000 bytes. {lang_note(results)}",
+        "- **baseline**: the generated Markdown of the same build (`build/public/portal/docs` at the root, "
+        "each `build/public/<year>/docs` at `<year>/`) built by `python -m mkdocs build` with only `theme: "
+        "{name: material, language: zh}` and `plugins: [search]` (jieba installed: Material segments Chinese), "
+        "no hooks, automatic nav (every page in the sidebar), no `markdown_extensions`; the `search: exclude` "
+        "front matter of declaration pages is removed so that, as by default, every page is indexed. MkDocs "
+        "builds one site in one process; disclose builds the portal and each year in parallel processes.",
+        "- Raw numbers and logs of the last run: `benchmarks/out/` (not committed).",
+    ]
+    if kept:
+        lines += ["", KEEP_BEGIN, kept.strip("\n"), KEEP_END]
+    return "\n".join(lines) + "\n"
+
+
+def lang_note(results: list[Result]) -> str:
+    """What the search worker loaded in this run, from the built index's own config."""
+    langs = sorted({", ".join(r.download["lang"]) for r in results})
+    lunr = sorted({f for r in results for f, s in r.download["files"].items() if s["kind"] == "lunr language"})
+    loaded = ", ".join(f"`{Path(f).name}`" for f in lunr) or "no lunr language file"
+    extra = sorted({u for r in results
+                    for u in r.download["external_not_counted"] + r.download["nomodule_not_counted"]})
+    skipped = f" Not counted (external or `nomodule`): {', '.join(extra)}." if extra else ""
+    return (f"The index's `config.lang` was [{'; '.join(langs)}], so the worker loaded {loaded} (Material's zh "
+            "translation sets no search language; Chinese is segmented at build time by jieba, words separated "
+            f"by U+200B).{skipped}")
+
+
+def kept_notes(path: Path) -> str:
+    if not path.exists():
+        return ""
+    text = path.read_text("utf-8")
+    if KEEP_BEGIN in text and KEEP_END in text:
+        return text.split(KEEP_BEGIN, 1)[1].split(KEEP_END, 1)[0]
+    return ""
+
+
+def load_results(path: Path) -> tuple[dict[str, Any], list[Result]]:
+    raw = json.loads(path.read_text("utf-8"))
+    results = []
+    for r in raw["results"]:
+        build, base = Run(**r.pop("build")), r.pop("baseline")
+        results.append(Result(build=build, baseline=Run(**base) if base else None, **r))
+    return raw, results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000], help="numbers of declarations")
+    ap.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
+                    help="also build the same Markdown with a default MkDocs + Material (default: yes)")
+    ap.add_argument("--baseline-max", type=int, default=1000, help="no baseline above this N (it takes minutes)")
+    ap.add_argument("--years", type=int, default=3, help="years the declarations are spread over")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out", help="raw results and logs")
+    ap.add_argument("--results", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--workdir", type=Path, help="where the throwaway projects go (default: a temporary folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the throwaway projects")
+    ap.add_argument("--from-json", type=Path, metavar="PATH",
+                    help="only rewrite --results from a previous run's results.json (nothing is built)")
+    args = ap.parse_args(argv)
+    if args.from_json:
+        raw, results = load_results(args.from_json)
+        text = report(results, raw["command"].strip(), raw["started"], raw["machine"], kept_notes(args.results), [])
+        args.results.write_text(text, "utf-8")
+        print(text)
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    command = "python3 benchmarks/bench.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    info = machine()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="disclose-bench-"))
+    sizes, results, kept = sorted(set(args.sizes)), [], kept_notes(args.results)
+    for n in sizes:  # written after each N, so that a long run's first sizes are kept if it is stopped
+        results.append(bench_one(n, args, work))
+        raw = {"started": started, "command": command, "machine": info, "results": [asdict(r) for r in results]}
+        (args.out / "results.json").write_text(json.dumps(raw, ensure_ascii=False, indent=1), "utf-8")
+        pending = [f"{m:,}" for m in sizes if m > n]
+        text = report(results, command.strip(), started, info, kept, pending)
+        args.results.write_text(text, "utf-8")
+    if not args.keep and not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    print(text)
+    print(f"bench: written {args.results} and {args.out / 'results.json'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
