@@ -179,8 +179,8 @@ def build_sites(
                 if key not in sites:
                     sites[key] = SiteFiles(work / site_key_dir(key) / "docs")
                 sites[key][src] = text
-        with stages.stage("数据下载"):
-            export.add_downloads(sites, docs, project, options, parallel=stages.parallel)
+    with stages.stage("数据下载"):
+        export.add_downloads(sites, docs, project, options, parallel=stages.parallel)
     built = [int(k) for k in sites if k != PORTAL]
     parts = {k: split_parts(k, files, work) if stages.parallel else [] for k, files in sites.items() if k}
     years = sorted({*built, *kept}, reverse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -391,6 +392,7 @@ def downloads(jobs: list[Job], parallel: bool) -> list[tuple[dict[str, bytes], P
     if not parallel or len(jobs) < 32 or workers == 1:
         return [_download(job) for job in jobs]
     _JOBS = jobs
+    gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_download_at, range(len(jobs)), chunksize=16))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -98,6 +99,7 @@ def build_all(config_paths: Sequence[Path], source_date_epoch: int, parallel: bo
             build(path, source_date_epoch)
         return
     context = multiprocessing.get_context("fork")  # children inherit loaded modules: fast start
+    gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
     workers = min(len(config_paths), os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for future in [pool.submit(build, path, source_date_epoch) for path in config_paths]:
