@@ -180,7 +180,8 @@ def build_sites(
                     sites[key] = SiteFiles(work / site_key_dir(key) / "docs")
                 sites[key][src] = text
     with stages.stage("数据下载"):
-        export.add_downloads(sites, docs, project, options, parallel=stages.parallel)
+        export.add_packages(sites, docs, project, options)  # what MkDocs needs; each table's files come later
+    jobs = export.download_jobs(sites, docs, project, options)
     built = [int(k) for k in sites if k != PORTAL]
     parts = {k: split_parts(k, files, work) if stages.parallel else [] for k, files in sites.items() if k}
     years = sorted({*built, *kept}, reverse=True)
@@ -194,13 +195,17 @@ def build_sites(
                                     extra_nav=[data_nav, *extra_nav])
         configs.append(site.write_config(config, work / site_key_dir(folder) / "mkdocs.yml"))
     epoch = source_date_epoch(docs)
-    with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}）"):
-        site.build_all(configs, epoch, parallel=stages.parallel)
+    spool = staging / "downloads"
+    with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
+            export.worker_tasks(jobs, spool) as tasks:
+        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks) for result in chunk]
     tree = staging / site_key_dir(PORTAL)
     for year in built:
         (staging / str(year)).rename(tree / str(year))
         if parts.get(str(year)):
             join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
+    # Pages link to their downloads from raw HTML, which MkDocs does not check: the files can come after it.
+    export.place_spooled({y: tree / str(y) for y in built}, jobs, made, spool, options)
     for year, snapshot in frozen.items():
         archive.copy_snapshot(snapshot, tree / str(year))
     for year, published in reused.items():

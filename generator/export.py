@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -15,7 +16,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -362,7 +363,7 @@ def workbooks(decls: Sequence[Declaration], cache: Path | None = None) -> list[b
     return [workbook(d, declaration_json(d), cache)[0] for d in decls]
 
 
-def drop_stale(cache: Path, used: Iterable[Path]) -> None:
+def drop_stale(used: Iterable[Path]) -> None:
     """In the cache folders of the years built, drop the workbooks no longer made."""
     kept = set(used)
     for folder in {p.parent for p in kept}:
@@ -383,6 +384,48 @@ def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
 
 def _download_at(index: int) -> tuple[dict[str, bytes], Path | None]:
     return _download(_JOBS[index])
+
+
+Spooled = tuple[list[str], "Path | None"]  # the names written to the spool, the workbook's cache path
+
+
+def _spool_range(spool: Path, start: int, stop: int) -> list[Spooled]:
+    """Make jobs [start, stop) and write their files to spool/<year>/ (a worker's disk, not the parent's memory)."""
+    out: list[Spooled] = []
+    for job in _JOBS[start:stop]:
+        files, path = _download(job)
+        folder = spool / str(job[1].year)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        out.append((list(files), path))
+    return out
+
+
+@contextlib.contextmanager
+def worker_tasks(jobs: list[Job], spool: Path, chunk: int = 16) -> Iterator[list[Callable[[], list[Spooled]]]]:
+    """The jobs as tasks for a pool of forked workers (which find the jobs here, not unpickled)."""
+    global _JOBS
+    _JOBS = jobs
+    try:
+        yield [functools.partial(_spool_range, spool, i, i + chunk) for i in range(0, len(jobs), chunk)]
+    finally:
+        _JOBS = []
+
+
+def place_spooled(trees: Mapping[int, Path], jobs: Sequence[Job], made: Sequence[Spooled], spool: Path,
+                  options: PageOptions) -> None:
+    """Move each declaration's spooled files under its year's `data/` in the built tree (year → site folder)."""
+    for (_, decl, _, _), (names, _) in zip(jobs, made, strict=True):
+        data = trees[decl.year] / "data"
+        data.mkdir(exist_ok=True)
+        for name in names:
+            if (data / name).exists():
+                if not options.preview:  # a unit named "datapackage", say
+                    raise ValueError(f"数据下载文件重名：data/{name}")
+                continue
+            (spool / str(decl.year) / name).rename(data / name)
+    drop_stale(path for _, path in made if path)
 
 
 def downloads(jobs: list[Job], parallel: bool) -> list[tuple[dict[str, bytes], Path | None]]:
@@ -457,23 +500,51 @@ def add_downloads(
     A year whose site is not being built (an archived year) keeps the files of its snapshot; its
     declarations are still in the all-years package.
     """
+    jobs = download_jobs(sites, docs, project, options)
+    place_downloads(sites, jobs, downloads(jobs, parallel), options)
+    add_packages(sites, docs, project, options)
+
+
+def _published(docs: Sequence[Document], options: PageOptions) -> list[tuple[Document, Declaration]]:
+    """The documents in a stable order, each with its declaration as downloads show it (show_filer)."""
+    ordered = sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id))
+    return [(doc, withhold(doc.decl, options.show_filer)) for doc in ordered]
+
+
+def _cache(project: Project, options: PageOptions) -> Path:
+    return project.build / "cache" / ("preview-xlsx" if options.preview else "xlsx")
+
+
+def download_jobs(sites: Mapping[str, object], docs: Sequence[Document], project: Project,
+                  options: PageOptions) -> list[Job]:
+    """One job per declaration of the years being built (an archived year keeps its snapshot's files)."""
+    cache = _cache(project, options)
+    return [(doc, decl, not options.preview, cache) for doc, decl in _published(docs, options)
+            if str(decl.year) in sites]
+
+
+def place_downloads(sites: Mapping[str, MutableMapping[str, str | bytes]], jobs: Sequence[Job],
+                    made: Sequence[tuple[dict[str, bytes], Path | None]], options: PageOptions) -> None:
+    """Write each declaration's files under its year's `data/`; drop workbooks no longer made from the cache."""
+    for (_, decl, _, _), (files, _) in zip(jobs, made, strict=True):
+        _add(sites[str(decl.year)], files, strict=not options.preview)
+    drop_stale(path for _, path in made if path)
+
+
+def add_packages(
+    sites: Mapping[str, MutableMapping[str, str | bytes]],
+    docs: Sequence[Document],
+    project: Project,
+    options: PageOptions,
+) -> None:
+    """The data packages of each year built and of all years, the JSON Schema and the 数据下载 page."""
     settings = project.settings
     strict = not options.preview
     site_name = str(settings.get("site_name") or "部门整体支出绩效目标公开")
     homepage = str(settings["site_url"]).rstrip("/") + "/data/" if settings.get("site_url") else ""
-    ordered = sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id))
-    decls = [withhold(doc.decl, options.show_filer) for doc in ordered]
     by_year: dict[int, list[Declaration]] = defaultdict(list)
-    for decl in decls:
+    for _, decl in _published(docs, options):
         by_year[decl.year].append(decl)
-    cache = project.build / "cache" / ("preview-xlsx" if options.preview else "xlsx")
-    for year in sorted(by_year):  # a year at a time: the files go to disk, not into memory
-        jobs: list[Job] = [(doc, decl, not options.preview, cache) for doc, decl in zip(ordered, decls, strict=True)
-                           if decl.year == year and str(year) in sites]
-        made = downloads(jobs, parallel)
-        for files, _ in made:
-            _add(sites[str(year)], files, strict=strict)
-        drop_stale(cache, [path for _, path in made if path])
     parts = {year: table_rows(year_decls) for year, year_decls in sorted(by_year.items())}
     years = []
     for year in sorted(by_year, reverse=True):

@@ -6,15 +6,17 @@ import gc
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from .config import Project
+
+T = TypeVar("T")
 
 
 class SiteError(Exception):
@@ -90,20 +92,31 @@ def _mkdocs_warnings_shown() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def build_all(config_paths: Sequence[Path], source_date_epoch: int, parallel: bool = True) -> None:
-    """Build several MkDocs sites in parallel processes (one per core); raise the first failure."""
+def build_all(
+    config_paths: Sequence[Path],
+    source_date_epoch: int,
+    parallel: bool = True,
+    beside: Sequence[Callable[[], T]] = (),
+) -> list[T]:
+    """Build several MkDocs sites in parallel processes (one per core); raise the first failure.
+
+    `beside`: other work (picklable callables) run in the same processes once they are free, so that
+    no core waits while another builds the biggest site; their results are returned in order.
+    """
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     preload_jieba()  # once here, inherited by every forked build instead of loaded in each
-    if not parallel or len(config_paths) == 1 or (os.cpu_count() or 1) == 1:
+    if not parallel or (os.cpu_count() or 1) == 1:
         for path in config_paths:
             build(path, source_date_epoch)
-        return
+        return [task() for task in beside]
     context = multiprocessing.get_context("fork")  # children inherit loaded modules: fast start
     gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
-    workers = min(len(config_paths), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for future in [pool.submit(build, path, source_date_epoch) for path in config_paths]:
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
+        builds = [pool.submit(build, path, source_date_epoch) for path in config_paths]
+        others = [pool.submit(task) for task in beside]
+        for future in builds:
             future.result()
+        return [future.result() for future in others]
 
 
 def preload_jieba() -> None:

@@ -340,7 +340,7 @@ def test_workbooks_come_from_the_cache_when_unchanged(sources: list[Declaration]
     monkeypatch.undo()
     book, path = export.workbook(changed, export.declaration_json(changed), tmp_path)
     assert book != made[0] and path is not None
-    export.drop_stale(tmp_path, [path])
+    export.drop_stale([path])
     assert list((tmp_path / "2021").glob("*.xlsx")) == [path]  # the year's unused workbooks are dropped
 
 
