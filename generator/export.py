@@ -6,18 +6,15 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import gc
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -382,10 +379,6 @@ def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
     return declaration_files(doc, decl, book, data, masked=masked), path
 
 
-def _download_at(index: int) -> tuple[dict[str, bytes], Path | None]:
-    return _download(_JOBS[index])
-
-
 Spooled = tuple[list[str], "Path | None"]  # the names written to the spool, the workbook's cache path
 
 
@@ -426,21 +419,6 @@ def place_spooled(trees: Mapping[int, Path], jobs: Sequence[Job], made: Sequence
                 continue
             (spool / str(decl.year) / name).rename(data / name)
     drop_stale(path for _, path in made if path)
-
-
-def downloads(jobs: list[Job], parallel: bool) -> list[tuple[dict[str, bytes], Path | None]]:
-    """Each declaration's files (and its workbook's cache path), made in forked processes when there are many."""
-    global _JOBS
-    workers = min(os.cpu_count() or 1, 8)
-    if not parallel or len(jobs) < 32 or workers == 1:
-        return [_download(job) for job in jobs]
-    _JOBS = jobs
-    gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_download_at, range(len(jobs)), chunksize=16))
-    finally:
-        _JOBS = []
 
 
 def declaration_files(doc: Document, decl: Declaration, workbook: bytes, data: bytes, *,
@@ -491,17 +469,16 @@ def add_downloads(
     docs: Sequence[Document],
     project: Project,
     options: PageOptions,
-    *,
-    parallel: bool = True,
 ) -> None:
-    """Put every download into the sites: per declaration and per year under `/<year>/data/`, the
-    all-years package, the JSON Schema and the 数据下载 page under `/data/` in the portal.
+    """Put every download into the sites, one declaration after another (the build makes the
+    declarations' files in its worker pool instead: see build.build_sites): per declaration and per
+    year under `/<year>/data/`, the all-years package, the JSON Schema and the 数据下载 page in the portal.
 
     A year whose site is not being built (an archived year) keeps the files of its snapshot; its
     declarations are still in the all-years package.
     """
     jobs = download_jobs(sites, docs, project, options)
-    place_downloads(sites, jobs, downloads(jobs, parallel), options)
+    place_downloads(sites, jobs, [_download(job) for job in jobs], options)
     add_packages(sites, docs, project, options)
 
 

@@ -395,10 +395,10 @@ def test_preview_downloads_are_unmasked_and_never_fail(tmp_path: Path) -> None:
     assert doc is not None
     sites: dict[str, dict[str, str | bytes]] = {"": {}, "2021": {}}
     twice = [doc, doc]  # the same unit-year twice: the preview keeps going
-    export.add_downloads(sites, twice, Project(tmp_path), PageOptions(preview=True), parallel=False)
+    export.add_downloads(sites, twice, Project(tmp_path), PageOptions(preview=True))
     assert b"phone: 15997856299" in sites["2021"]["data/guangshui-ldbxj.yaml"]
     with pytest.raises(ValueError, match="重名"):
-        export.add_downloads({"": {}, "2021": {}}, twice, Project(tmp_path), PageOptions(), parallel=False)
+        export.add_downloads({"": {}, "2021": {}}, twice, Project(tmp_path), PageOptions())
 
 
 # -- the pages link every file ----------------------------------------------------------------------
