@@ -139,9 +139,8 @@ def join_parts(year_dir: Path, parts: Sequence[Path], epoch: int) -> None:
         for entry in sorted(part.iterdir()):
             if entry.name not in _SITE_ONLY:
                 entry.rename(year_dir / entry.name)
-        part_urls = re.findall(r"<url>.*?</url>", (part / "sitemap.xml").read_text("utf-8"), re.S)
-        urls += part_urls[1:]  # the first is the year page, already listed
-        shutil.rmtree(part)
+        urls += re.findall(r"<url>.*?</url>", (part / "sitemap.xml").read_text("utf-8"), re.S)
+        shutil.rmtree(part)  # (each part lists the year page too: the set below keeps it once)
     head = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     xml = head + "".join(f"    {u}\n" for u in sorted(set(urls))) + "</urlset>"
     (year_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
