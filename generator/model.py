@@ -21,7 +21,7 @@ def f(title: str, description: str, default: Any = ..., **extra: Any) -> Any:
     return field(default=default, metadata=meta)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Money:
     """An amount exactly as filed: the text and its Decimal value, never a float."""
 
@@ -32,7 +32,7 @@ class Money:
         return self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Share:
     """A share (占比) as filed, e.g. "97.27%": the text, the percent value and its precision."""
 
@@ -70,7 +70,7 @@ _VALUE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FundingRow:
     name: Text = f("项目", "收入或支出的构成项，如 财政拨款、其他资金、基本支出、项目支出")
     amount: Money | None = f("当年金额", "当年金额，按原表填写（单位见 money_unit）", None)
@@ -80,14 +80,14 @@ class FundingRow:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FundingTotal:
     amount: Money | None = f("合计当年金额", "合计的当年金额，按原表填写；不填则由各行相加", None)
     share: Share | None = f("合计占比", "合计的占比，通常为 100%", None)
     history: tuple[Money | None, ...] = f("合计近两年金额", "合计的近两年金额，顺序与 history_years 相同", ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Funding:
     history_years: tuple[Year | None, ...] = f(
         "近两年年份", "“近两年收支金额”两列的年份，如 [2019, 2020]；原表空白则填 ~，不要自行补写"
@@ -98,7 +98,7 @@ class Funding:
     expenditure_total: FundingTotal | None = f("支出合计", "支出构成的合计行，按原表填写", None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     name: Text = f("项目名称", "按预算支出项目名称填写")
     type: Text = f(
@@ -111,7 +111,7 @@ class Project:
     to_year: Year | None = f("终止年度", "延续性项目的终止年度（至 Y 年）", None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     level1: Text = f("一级指标", "产出指标、效益指标或满意度指标（财政部规定，不得更改）")
     level2: Text = f("二级指标", "如 数量指标、质量指标、时效指标、成本指标、社会效益……")
@@ -129,39 +129,39 @@ class Indicator:
         return ParsedValue(cmp, Decimal(match["num"]), match["unit"] or None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedValue:
     comparator: str | None
     number: Decimal
     unit: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnualGoal:
     title: Text = f("年度目标", "年度目标的内容（“年度目标 N：”之后的文字）")
     indicators: tuple[Indicator, ...] = f("年度目标绩效指标", "该年度目标的绩效指标，每行一个指标名称", ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LongTerm:
     deadline_year: Year | None = f("截止年度", "长期目标的截止年度（截止 X 年）；原表空白填 ~", None)
     targets: tuple[Text, ...] = f("长期目标", "长期目标各条，连同原表编号，如 “目标 1：……”", ())
     indicators: tuple[Indicator, ...] = f("长期目标绩效指标", "长期目标的绩效指标", ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Annual:
     targets: tuple[Text, ...] = f("年度目标（总目标）", "整体绩效总目标中的年度目标各条，连同原表编号", ())
     goals: tuple[AnnualGoal, ...] = f("年度目标及绩效指标", "“年度目标 N”各表：目标内容及其绩效指标", ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Waiver:
     code: Text = f("问题代码", "被豁免的错误代码，如 SHARE_MISMATCH")
     reason: Text = f("豁免理由", "为何按原表公开（原表如此填报等），会与问题一同公开显示")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declaration:
     year: Year = f("预算年度", "申报表所属预算年度，与文件所在目录一致")
     unit_id: UnitId = f("单位编号", "单位的稳定编号（小写字母、数字、连字符），用于文件名和网址")
@@ -183,7 +183,7 @@ class Declaration:
     waivers: tuple[Waiver, ...] = f("豁免", "按原表公开而豁免的错误，每条须写明理由", ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a declaration came from: its file, hash and the position of every value."""
 
@@ -199,7 +199,7 @@ class Source:
         return self.positions.get(key, (1, 1))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A loaded declaration with its source."""
 
