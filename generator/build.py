@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 import gzip
 import os
 import re
@@ -11,18 +12,19 @@ import shutil
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import archive, export, publish, search, site
+from . import archive, export, publish, search, site, workers
 from .check import Context, Report, check_files, declaration_files
-from .config import Project
+from .config import Level, Project
 from .model import Document
 from .privacy import mask
 from .problems import Problem
-from .render import PORTAL, Broken, Corpus, PageOptions, Renderer
+from .render import PORTAL, Broken, Corpus, PageOptions, Renderer, YearSummary
 
 
 @dataclass
@@ -81,9 +83,9 @@ def site_key_dir(key: str) -> str:
 class SiteFiles(MutableMapping[str, "str | bytes"]):
     """A site's docs folder as a mapping: setting a file writes it at once, so pages never pile up in memory."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, names: Iterable[str] = ()):
         self.root = root
-        self.names: set[str] = set()
+        self.names: set[str] = set(names)  # files already written there (by a worker, say)
         root.mkdir(parents=True, exist_ok=True)
 
     def __setitem__(self, rel: str, content: str | bytes) -> None:
@@ -106,6 +108,15 @@ class SiteFiles(MutableMapping[str, "str | bytes"]):
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+def _render_year(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
+                 summary: YearSummary) -> list[str]:
+    """Write one year's pages (in a worker: years render side by side); return their names."""
+    files = SiteFiles(work / str(summary.year) / "docs")
+    for src, text in Renderer(levels, options, settings).year_pages(summary):
+        files[src] = text
+    return sorted(files.names)
 
 
 PART_PAGES = 400  # declaration pages per MkDocs process: MkDocs holds every page of a build in memory
@@ -171,13 +182,14 @@ def build_sites(
     if work.exists():
         shutil.rmtree(work)
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
-        renderer = Renderer(project.levels, options, project.settings)
-        sites: dict[str, SiteFiles] = {}
-        for key, src, text in renderer.pages(Corpus.of(docs, broken)):
-            if not (key and int(key) in kept):
-                if key not in sites:
-                    sites[key] = SiteFiles(work / site_key_dir(key) / "docs")
-                sites[key][src] = text
+        corpus = Corpus.of(docs, broken)
+        sites = {PORTAL: SiteFiles(work / site_key_dir(PORTAL) / "docs")}
+        for src, text in Renderer(project.levels, options, project.settings).portal(corpus).items():
+            sites[PORTAL][src] = text
+        summaries = [s for s in corpus.years if s.year not in kept]
+        render = functools.partial(_render_year, work, project.levels, options, project.settings)
+        for summary, names in zip(summaries, workers.fork_map(render, summaries, stages.parallel), strict=True):
+            sites[str(summary.year)] = SiteFiles(work / str(summary.year) / "docs", names)
     with stages.stage("数据下载"):
         export.add_packages(sites, docs, project, options)  # what MkDocs needs; each table's files come later
     jobs = export.download_jobs(sites, docs, project, options)

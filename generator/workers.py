@@ -1,0 +1,38 @@
+"""Workers: runs a stage's tasks in forked processes, one per core, the inputs inherited rather than pickled."""
+
+from __future__ import annotations
+
+import functools
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+X = TypeVar("X")
+T = TypeVar("T")
+_INPUTS: list[Any] = []  # a forked worker finds its inputs here (pickling documents costs more than the work)
+
+
+def _call(fn: Callable[[Any], T], index: int) -> T:
+    return fn(_INPUTS[index])
+
+
+def fork_map(fn: Callable[[X], T], inputs: Sequence[X], parallel: bool = True) -> list[T]:
+    """[fn(x) for x in inputs], in forked processes when there are several inputs and cores.
+
+    `fn` is pickled (a module-level function, or a functools.partial of one); results come back in order.
+    """
+    global _INPUTS
+    cores = os.cpu_count() or 1
+    if not parallel or cores == 1 or len(inputs) < 2:
+        return [fn(x) for x in inputs]
+    _INPUTS = list(inputs)
+    gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(cores, len(inputs)), mp_context=context) as pool:
+            return list(pool.map(functools.partial(_call, fn), range(len(inputs))))
+    finally:
+        _INPUTS = []
