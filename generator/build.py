@@ -35,6 +35,11 @@ class Stages:
     parallel: bool = True  # build the sites in forked processes
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def progress(self, done: int, total: int) -> None:
+        """A line per finished site of a long stage (a big build runs for minutes)."""
+        if not self.quiet and total > 1:
+            print(f"disclose:   {done}/{total} 个站点已完成", file=sys.stderr, flush=True)
+
     @contextmanager
     def stage(self, name: str, detail: str = "") -> Iterator[None]:
         if not self.quiet:
@@ -209,7 +214,8 @@ def build_sites(
     spool = staging / "downloads"
     with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
             export.worker_tasks(jobs, spool) as tasks:
-        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks) for result in chunk]
+        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks, stages.progress)
+                for result in chunk]
     tree = staging / site_key_dir(PORTAL)
     for year in built:
         (staging / str(year)).rename(tree / str(year))

@@ -7,7 +7,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -97,6 +97,7 @@ def build_all(
     source_date_epoch: int,
     parallel: bool = True,
     beside: Sequence[Callable[[], T]] = (),
+    progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> list[T]:
     """Build several MkDocs sites in parallel processes (one per core); raise the first failure.
 
@@ -106,16 +107,18 @@ def build_all(
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     preload_jieba()  # once here, inherited by every forked build instead of loaded in each
     if not parallel or (os.cpu_count() or 1) == 1:
-        for path in config_paths:
+        for done, path in enumerate(config_paths, 1):
             build(path, source_date_epoch)
+            progress(done, len(config_paths))
         return [task() for task in beside]
     context = multiprocessing.get_context("fork")  # children inherit loaded modules: fast start
     gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
         builds = [pool.submit(build, path, source_date_epoch) for path in config_paths]
         others = [pool.submit(task) for task in beside]
-        for future in builds:
+        for done, future in enumerate(as_completed(builds), 1):
             future.result()
+            progress(done, len(builds))
         return [future.result() for future in others]
 
 
