@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from .model import Declaration, FundingRow, FundingTotal, Money
+from .model import Declaration, Money, column_total
 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 560, 240, 28, 40, 16
 BAR, GAP = 44, 8
@@ -22,21 +22,6 @@ class Bar:
     label: str
 
 
-def _column(rows: tuple[FundingRow, ...], total: FundingTotal | None, index: int | None) -> Money | Decimal | None:
-    """A total of one column: as filed, else the sum of the rows (None when a cell is blank)."""
-    def pick(r: FundingRow | FundingTotal) -> Money | None:
-        if index is None:
-            return r.amount
-        return r.history[index] if index < len(r.history) else None
-
-    if total is not None and pick(total) is not None:
-        return pick(total)
-    cells = [pick(r) for r in rows]
-    if not cells or None in cells:
-        return None
-    return sum((c.value for c in cells if c), Decimal(0))
-
-
 def bars(decl: Declaration) -> list[Bar]:
     f = decl.funding
     if f is None:
@@ -49,7 +34,7 @@ def bars(decl: Declaration) -> list[Bar]:
     for label, index in columns:
         for series, rows, total in (("收入", f.income, f.income_total),
                                     ("支出", f.expenditure, f.expenditure_total)):
-            value = _column(rows, total, index)
+            value = column_total(rows, total, index)
             text = value.text if isinstance(value, Money) else (format(value, "f") if value is not None else "—")
             out.append(Bar(label, series, value.value if isinstance(value, Money) else value, text))
     return out

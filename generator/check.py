@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from .config import Level
 from .load import load
-from .model import PROJECT_TYPES, Document, FundingRow, FundingTotal, Indicator, Money, Path_, Pos
+from .model import PROJECT_TYPES, Document, FundingRow, Indicator, Path_, Pos, column_cell, column_sum, total_value
 from .problems import CODES, Problem, Severity, code
 
 _PHONE = re.compile(r"^[\d\s\-()（）+]{7,20}$")
@@ -53,32 +52,13 @@ def phone_format(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 # -- funding -----------------------------------------------------------------------------------
 
-Column = Callable[[FundingRow | FundingTotal], Money | None]
-
-
-def _columns(doc: Document) -> list[tuple[str, tuple[str | int, ...], Column]]:
-    """(label, path suffix, getter) for the current-year column and each history column."""
+def _columns(doc: Document) -> list[tuple[str, tuple[str | int, ...], int | None]]:
+    """(label, path suffix, column index) for the current-year column (None) and each history column."""
     assert doc.decl.funding
-    cols: list[tuple[str, tuple[str | int, ...], Column]] = [("当年", ("amount",), _current)]
+    cols: list[tuple[str, tuple[str | int, ...], int | None]] = [("当年", ("amount",), None)]
     for i, year in enumerate(doc.decl.funding.history_years):
-        label = f"{year}年" if year else f"近两年第 {i + 1} 列"
-        cols.append((label, ("history", i), functools.partial(_history, i)))
+        cols.append((f"{year}年" if year else f"近两年第 {i + 1} 列", ("history", i), i))
     return cols
-
-
-def _current(row: FundingRow | FundingTotal) -> Money | None:
-    return row.amount
-
-
-def _history(index: int, row: FundingRow | FundingTotal) -> Money | None:
-    return row.history[index] if index < len(row.history) else None
-
-
-def _sum(rows: Sequence[FundingRow], get: Column) -> Decimal | None:
-    values = [get(r) for r in rows]
-    if not values or any(v is None for v in values):
-        return None
-    return sum((v.value for v in values if v), Decimal(0))
 
 
 def history_shape(doc: Document, ctx: Context) -> Iterator[Problem]:
@@ -108,25 +88,20 @@ def totals_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
                               ("expenditure", funding.expenditure_total, "EXPENDITURE_TOTAL")):
         if total is None:
             continue
-        for label, suffix, get in _columns(doc):
-            expected, filed = _sum(getattr(funding, side), get), get(total)
+        for label, suffix, index in _columns(doc):
+            expected, filed = column_sum(getattr(funding, side), index), column_cell(total, index)
             if expected is not None and filed is not None and filed.value != expected:
                 yield _at(doc, name, "funding", f"{side}_total", *suffix,
                           column=label, expected=expected, actual=filed.text)
-
-
-def _total(rows: Sequence[FundingRow], total: FundingTotal | None, get: Column) -> Decimal | None:
-    filed = get(total) if total else None
-    return filed.value if filed else _sum(rows, get)
 
 
 def budget_balances(doc: Document, ctx: Context) -> Iterator[Problem]:
     funding = doc.decl.funding
     if not funding:
         return
-    for label, suffix, get in _columns(doc):
-        income = _total(funding.income, funding.income_total, get)
-        spending = _total(funding.expenditure, funding.expenditure_total, get)
+    for label, suffix, index in _columns(doc):
+        income = total_value(funding.income, funding.income_total, index)
+        spending = total_value(funding.expenditure, funding.expenditure_total, index)
         if income is not None and spending is not None and income != spending:
             where = ("funding", "expenditure_total", *suffix) if funding.expenditure_total else ("funding",)
             yield _at(doc, "UNBALANCED", *where, income=income, expenditure=spending, column=label)
@@ -138,7 +113,7 @@ def shares_agree(doc: Document, ctx: Context) -> Iterator[Problem]:
         return
     for side, label in (("income", "收入构成"), ("expenditure", "支出构成")):
         rows: tuple[FundingRow, ...] = getattr(funding, side)
-        total = _total(rows, getattr(funding, f"{side}_total"), lambda r: r.amount)
+        total = total_value(rows, getattr(funding, f"{side}_total"), None)
         if not total:
             continue
         for i, row in enumerate(rows):

@@ -24,7 +24,7 @@ import xlsxwriter
 import yaml
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import datapackage
+from . import datapackage, workers
 from .config import Project
 from .datapackage import (
     LINE,
@@ -369,9 +369,6 @@ def drop_stale(used: Iterable[Path]) -> None:
 
 
 Job = tuple[Document, Declaration, bool, "Path | None"]  # document, published declaration, masked, cache
-_JOBS: list[Job] = []  # the jobs of a parallel run: forked workers find them here instead of unpickling
-
-
 def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
     doc, decl, masked, cache = job
     data = declaration_json(decl)
@@ -382,28 +379,21 @@ def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
 Spooled = tuple[list[str], "Path | None"]  # the names written to the spool, the workbook's cache path
 
 
-def _spool_range(spool: Path, start: int, stop: int) -> list[Spooled]:
-    """Make jobs [start, stop) and write their files to spool/<year>/ (a worker's disk, not the parent's memory)."""
-    out: list[Spooled] = []
-    for job in _JOBS[start:stop]:
-        files, path = _download(job)
-        folder = spool / str(job[1].year)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
-        out.append((list(files), path))
-    return out
+def _spool(spool: Path, job: Job) -> Spooled:
+    """Make one job's files and write them to spool/<year>/ (a worker's disk, not the parent's memory)."""
+    files, path = _download(job)
+    folder = spool / str(job[1].year)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return list(files), path
 
 
 @contextlib.contextmanager
-def worker_tasks(jobs: list[Job], spool: Path, chunk: int = 16) -> Iterator[list[Callable[[], list[Spooled]]]]:
-    """The jobs as tasks for a pool of forked workers (which find the jobs here, not unpickled)."""
-    global _JOBS
-    _JOBS = jobs
-    try:
-        yield [functools.partial(_spool_range, spool, i, i + chunk) for i in range(0, len(jobs), chunk)]
-    finally:
-        _JOBS = []
+def worker_tasks(jobs: list[Job], spool: Path) -> Iterator[list[Callable[[], list[Spooled]]]]:
+    """The jobs as tasks for a pool of forked workers, which find the jobs inherited, not unpickled."""
+    with workers.shared(jobs):
+        yield workers.chunks(functools.partial(_spool, spool), len(jobs))
 
 
 def place_spooled(trees: Mapping[int, Path], jobs: Sequence[Job], made: Sequence[Spooled], spool: Path,

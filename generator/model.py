@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -85,6 +86,32 @@ class FundingTotal:
     amount: Money | None = f("合计当年金额", "合计的当年金额，按原表填写；不填则由各行相加", None)
     share: Share | None = f("合计占比", "合计的占比，通常为 100%", None)
     history: tuple[Money | None, ...] = f("合计近两年金额", "合计的近两年金额，顺序与 history_years 相同", ())
+
+
+def column_cell(row: FundingRow | FundingTotal, index: int | None) -> Money | None:
+    """A row's cell in one column: the current year (index None) or the index-th history year."""
+    if index is None:
+        return row.amount
+    return row.history[index] if index < len(row.history) else None
+
+
+def column_sum(rows: Sequence[FundingRow], index: int | None) -> Decimal | None:
+    """The sum of the rows in one column; None when there are no rows or a cell is blank."""
+    cells = [column_cell(r, index) for r in rows]
+    if not cells or None in cells:
+        return None
+    return sum((c.value for c in cells if c), Decimal(0))
+
+
+def column_total(rows: Sequence[FundingRow], total: FundingTotal | None, index: int | None) -> Money | Decimal | None:
+    """A column's total: the filed 合计 cell where there is one, else the sum of the rows."""
+    filed = column_cell(total, index) if total else None
+    return filed if filed is not None else column_sum(rows, index)
+
+
+def total_value(rows: Sequence[FundingRow], total: FundingTotal | None, index: int | None) -> Decimal | None:
+    value = column_total(rows, total, index)
+    return value.value if isinstance(value, Money) else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,17 @@ from markupsafe import Markup, escape
 from .chart import bar_chart
 from .config import Level
 from .load import RESERVED_IDS
-from .model import Declaration, Document, FundingRow, FundingTotal, Indicator, Money
+from .model import (
+    Declaration,
+    Document,
+    FundingRow,
+    FundingTotal,
+    Indicator,
+    Money,
+    column_cell,
+    column_sum,
+    total_value,
+)
 from .problems import Problem
 
 _MARKER = re.compile(
@@ -71,26 +81,18 @@ class FundingLine:
     total: bool = False
 
 
-def _sum(values: Iterable[Money | None]) -> Decimal | None:
-    vals = list(values)
-    return None if not vals or None in vals else sum((v.value for v in vals if v), Decimal(0))
-
-
 def funding_lines(rows: Sequence[FundingRow], total: FundingTotal | None, width: int) -> list[FundingLine]:
     """The rows as filed, then the total as filed or, where the form left it blank, derived."""
-    sum_current = _sum(r.amount for r in rows)
-    base = total.amount.value if total and total.amount else sum_current
+    base = total_value(rows, total, None)
     lines = []
     for r in rows:
         share = Cell(r.share.text) if r.share else _derived_share(r.amount, base)
-        hist = [Cell(amount(r.history[i] if i < len(r.history) else None)) for i in range(width)]
+        hist = [Cell(amount(column_cell(r, i))) for i in range(width)]
         lines.append(FundingLine(r.name, (Cell(amount(r.amount)), share, *hist)))
     filed = total or FundingTotal()
-    cells = [_filed_or_derived(filed.amount, sum_current)]
+    cells = [_filed_or_derived(filed.amount, column_sum(rows, None))]
     cells.append(Cell(filed.share.text) if filed.share else Cell("100%", True) if base else Cell("—"))
-    for i in range(width):
-        own = filed.history[i] if i < len(filed.history) else None
-        cells.append(_filed_or_derived(own, _sum(r.history[i] if i < len(r.history) else None for r in rows)))
+    cells += [_filed_or_derived(column_cell(filed, i), column_sum(rows, i)) for i in range(width)]
     return [*lines, FundingLine("合计", tuple(cells), total=True)]
 
 
@@ -211,11 +213,7 @@ def totals(decl: Declaration) -> tuple[Decimal | None, Decimal | None]:
     f = decl.funding
     if not f:
         return None, None
-    inc = f.income_total.amount.value if f.income_total and f.income_total.amount else _sum(
-        r.amount for r in f.income)
-    exp = f.expenditure_total.amount.value if f.expenditure_total and f.expenditure_total.amount else _sum(
-        r.amount for r in f.expenditure)
-    return inc, exp
+    return total_value(f.income, f.income_total, None), total_value(f.expenditure, f.expenditure_total, None)
 
 
 def project_spending(decl: Declaration) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -19,20 +20,35 @@ def _call(fn: Callable[[Any], T], index: int) -> T:
     return fn(_INPUTS[index])
 
 
+def _call_range(fn: Callable[[Any], T], start: int, stop: int) -> list[T]:
+    return [fn(x) for x in _INPUTS[start:stop]]
+
+
+@contextlib.contextmanager
+def shared(inputs: Sequence[Any]) -> Iterator[None]:
+    """Make inputs visible to the processes forked inside the block (see chunks and fork_map)."""
+    global _INPUTS
+    _INPUTS = list(inputs)
+    gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
+    try:
+        yield
+    finally:
+        _INPUTS = []
+
+
+def chunks(fn: Callable[[X], T], count: int, size: int = 16) -> list[Callable[[], list[T]]]:
+    """Picklable tasks applying fn to the shared inputs, `size` at a time (for any pool forked in `shared`)."""
+    return [functools.partial(_call_range, fn, start, start + size) for start in range(0, count, size)]
+
+
 def fork_map(fn: Callable[[X], T], inputs: Sequence[X], parallel: bool = True) -> list[T]:
     """[fn(x) for x in inputs], in forked processes when there are several inputs and cores.
 
     `fn` is pickled (a module-level function, or a functools.partial of one); results come back in order.
     """
-    global _INPUTS
     cores = os.cpu_count() or 1
     if not parallel or cores == 1 or len(inputs) < 2:
         return [fn(x) for x in inputs]
-    _INPUTS = list(inputs)
-    gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(cores, len(inputs)), mp_context=context) as pool:
-            return list(pool.map(functools.partial(_call, fn), range(len(inputs))))
-    finally:
-        _INPUTS = []
+    with shared(inputs), ProcessPoolExecutor(max_workers=min(cores, len(inputs)),
+                                             mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(functools.partial(_call, fn), range(len(inputs))))
