@@ -266,8 +266,7 @@ def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) ->
         raise BuildFailed(report)
     docs = public_documents(report)
     options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")))
-    frozen = archive.current_snapshots(project)
-    archive.refuse_unverified(frozen)
+    frozen = archive.published_snapshots(project)  # every revision verified, every chain complete
     reused: dict[int, Path] = {year: project.site / str(year) for year in {int(d.decl.year) for d in docs}
               if years and year not in years and year not in frozen
               and (project.site / str(year) / "index.html").is_file()}

@@ -101,7 +101,7 @@ def copy_of(tmp_path: Path) -> Callable[[Path], Path]:
 def test_layout_is_one_revision_folder_with_its_manifest(archived: dict[str, Any]) -> None:
     root = archived["root"]
     assert sorted(p.name for p in (root / "archive").iterdir()) == ["2021"]
-    assert sorted(p.name for p in (root / "archive/2021").iterdir()) == ["r1"]
+    assert sorted(p.name for p in (root / "archive/2021").iterdir()) == ["chain", "r1"]
     files = set(archived["snapshot"])
     assert {"manifest.json", "index.html", "guangshui-ldbxj/index.html", "search/search_index.json"} <= files
     assert "404.html" not in files  # a 404 page needs absolute links: not part of a snapshot
