@@ -45,6 +45,7 @@ from .model import Document
 
 if TYPE_CHECKING:
     from .build import Stages
+    from .check import Report
 
 MANIFEST = "manifest.json"
 CHAIN = "chain"
@@ -192,11 +193,44 @@ def self_containment_problems(folder: Path) -> list[str]:
 # -- making a revision --------------------------------------------------------------------------
 
 
-def banner_text(when: datetime, number: int) -> str:
-    """The text of the banner on every archived page: 归档于 DATE (the date in China)."""
+NOTE_PAGE = "archive_note"  # /<year>/archive_note/: an underscore no unit id may have (load._UNIT_ID)
+
+
+def banner_text(when: datetime, number: int, linked: bool = True) -> str:
+    """The text of the banner on every archived page: 归档于 DATE, the date in Beijing, and said so."""
     day = when.astimezone(CHINA).date().isoformat()
     edition = f"（第 {number} 版）" if number > 1 else ""
-    return f"归档于 {day}{edition}：本页为归档快照，内容保持归档时原样；点击查看校验清单。"
+    follow = "；点击查看归档说明与校验方法。" if linked else "。"
+    return f"归档于 {day}（北京时间）{edition}：本页为归档快照，内容保持归档时原样{follow}"
+
+
+def note_page(project: Project, folder: Path, when: datetime, note: str, docs: Sequence[Document],
+              supersedes: Mapping[str, Any] | None, years: Sequence[int]) -> str:
+    """The 归档说明 page (Markdown) of the snapshot: what the manifest says, readably, and how to check it.
+
+    It is itself one of the snapshot's files, so it cannot show the manifest's own hash (nor its files').
+    """
+    from .render import Banner, environment
+
+    revision = int(folder.name[1:])
+    values = {
+        "year": int(folder.parent.name), "revision": revision, "text": note, "supersedes": supersedes,
+        "archived_at": _utc(when), "archived_on": when.astimezone(CHINA).date().isoformat(),
+        "beijing": when.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"), "generator": _versions(),
+        "sources": _sources(project, docs), "folder": _relative(project, folder), "years": list(years),
+    }
+    banner = Banner("archive", banner_text(when, revision, linked=False))  # a link would lead to this page
+    return environment().get_template("archive_note.md.j2").render(note=values, banners=[banner])
+
+
+def _utc(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sources(project: Project, docs: Sequence[Document]) -> list[dict[str, str]]:
+    return [{"path": _relative(project, doc.source.path), "sha256": doc.source.sha256,
+             "unit_id": doc.decl.unit_id, "unit_name": doc.decl.unit_name}
+            for doc in sorted(docs, key=lambda d: d.decl.unit_id)]
 
 
 def _relative(project: Project, path: Path) -> str:
@@ -231,16 +265,12 @@ def make_manifest(
         "format": FORMAT,
         "year": year,
         "revision": number,
-        "archived_at": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "archived_at": _utc(when),
         "archived_on": when.astimezone(CHINA).date().isoformat(),
         "note": note,
         "supersedes": dict(supersedes) if supersedes else None,
         "generator": _versions(),
-        "sources": [
-            {"path": _relative(project, doc.source.path), "sha256": doc.source.sha256,
-             "unit_id": doc.decl.unit_id, "unit_name": doc.decl.unit_name}
-            for doc in sorted(docs, key=lambda d: d.decl.unit_id)
-        ],
+        "sources": _sources(project, docs),
         "config": [{"path": _relative(project, p), "sha256": sha256_file(p)} for p in config_files if p.is_file()],
         "files": file_hashes(snapshot),
     }
@@ -317,30 +347,41 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
         raise ArchiveRefused(f"{year} 年度没有已公开（status: published）的申报表，无法归档")
     drafts = sum(1 for d in report.documents if d.decl.year == year and d.decl.status != "published")
     when = (when or datetime.now(UTC)).replace(microsecond=0)
+    supersedes = None
+    if existing and supersede is not None:
+        prev = existing[-1]
+        supersedes = {"revision": prev.number, "reason": supersede, "manifest_sha256": manifest_sha256(prev.path)}
+    target = project.archive / str(year) / f"r{number}"
+    years = listed_years(project, report, year)
     options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")),
-                          archive_banner=banner_text(when, number))
+                          archive_banner=banner_text(when, number),
+                          archive_page=note_page(project, target, when, note, docs, supersedes, years))
     staging = publish.staging_dir(project.archive)
     try:
-        tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites")
+        tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites",
+                           nav_years=years)
         snapshot = staging / f"r{number}"
         (tree / str(year)).rename(snapshot)
         freeze(snapshot, year)
         problems = self_containment_problems(snapshot)
         if problems:
             raise ArchiveRefused("快照引用了快照以外的资源（换一个网址前缀或离线打开将失效）：\n" + "\n".join(problems))
-        supersedes = None
-        if existing and supersede is not None:
-            prev = existing[-1]
-            supersedes = {"revision": prev.number, "reason": supersede,
-                          "manifest_sha256": sha256_file(prev.path / MANIFEST)}
         manifest = make_manifest(project, snapshot, year, number, when, note, docs, supersedes)
         digest = write_manifest(snapshot, manifest)
-        target = project.archive / str(year) / f"r{number}"
         _move_into_place(snapshot, target)
         _append_chain(target.parent, staging, [*chain, Link(number, digest, manifest["archived_at"])])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Archived(Revision(year, number, target), digest, len(manifest["files"]), drafts)
+
+
+def listed_years(project: Project, report: Report, year: int) -> list[int]:
+    """The years the snapshot's navigation lists: those public when it is made (published or archived).
+
+    A snapshot cannot know later years; its 归档说明 page says so and points to the portal's live list.
+    """
+    published = {d.decl.year for d in report.documents if d.decl.status == "published"}
+    return sorted({year, *published, *archived_years(project.archive)}, reverse=True)
 
 
 def _sound_year(folder: Path) -> list[Link]:
