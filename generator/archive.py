@@ -596,7 +596,11 @@ def audit_year(folder: Path) -> YearAudit:
         match = _REVISION.match(entry.name)
         if match and entry.is_dir() and not entry.is_symlink():
             revs.append(Revision(year, int(match[1]), entry))
-        elif not (entry.name == CHAIN and entry.is_file() and not entry.is_symlink()):
+        elif match or entry.name == CHAIN:
+            if not (entry.name == CHAIN and entry.is_file() and not entry.is_symlink()):
+                kind = "目录" if match else "文件"
+                problems.append(f"{entry}：应为普通{kind}，实为符号链接或其他类型")
+        else:
             problems.append(f"{entry}：不是版本目录（应为 r1、r2……）或版本记录 {CHAIN}；"
                             f"年度归档目录中不得有其他文件或目录，请移出 archive/")
     revs.sort(key=lambda r: r.number)
@@ -735,6 +739,11 @@ def legacy_notes(project: Project) -> list[str]:
             for year, a in audit(project.archive).years.items() if a.legacy and a.revisions]
 
 
+def _looks_archived(folder: Path) -> bool:
+    """A year folder of an archive (not, say, a live year of site/): it has a chain file or a revision."""
+    return (folder / CHAIN).exists() or any(_REVISION.match(p.name) for p in folder.iterdir())
+
+
 def verify_targets(project: Project, given: Sequence[Path]) -> tuple[list[Path], list[YearAudit], list[str]]:
     """What to verify for the folders named (or the whole archive): revision folders, the years whose
     chain is checked too, and the problems of the archive folders themselves (odd names …)."""
@@ -744,7 +753,7 @@ def verify_targets(project: Project, given: Sequence[Path]) -> tuple[list[Path],
     for root in list(given) or [project.archive]:
         if (root / MANIFEST).is_file() or _REVISION.match(root.name):
             folders.append(root)  # one revision: a bundle extracted, a served copy
-        elif _YEAR.match(root.name):
+        elif _YEAR.match(root.name) and _looks_archived(root):
             years.append(audit_year(root))
         elif root.resolve() == project.archive.resolve() or any(_YEAR.match(p.name) for p in root.iterdir()):
             found = audit(root)

@@ -157,6 +157,26 @@ def test_deleting_a_whole_archived_year_is_noticed_against_the_published_site(
     refused(attacked, capsys, "site/2021", "第 2 版")
 
 
+def test_deleting_the_chain_file_is_refused(attacked: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (attacked / "archive/2021/chain").unlink()
+    refused(attacked, capsys, "archive/2021/chain", "缺失")
+
+
+def test_a_rewritten_chain_file_is_refused(attacked: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chain = attacked / "archive/2021/chain"
+    first, second = chain.read_text(encoding="utf-8").splitlines(keepends=True)
+    chain.write_text(first + "r2 " + "0" * 64 + second[67:] + "不是记录\n", encoding="utf-8")
+    err = refused(attacked, capsys, "archive/2021/r2", "archive/2021/chain:3")
+    assert "与" in err and "第 2 行" in err
+
+
+def test_a_symlinked_revision_is_refused(attacked: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    r2 = attacked / "archive/2021/r2"
+    r2.rename(attacked / "elsewhere")
+    r2.symlink_to(attacked / "elsewhere", target_is_directory=True)
+    refused(attacked, capsys, "archive/2021/r2", "符号链接")
+
+
 def test_a_gap_in_the_revisions_is_refused(attacked: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (attacked / "archive/2021/r2").rename(attacked / "archive/2021/r3")
     refused(attacked, capsys, "缺少第 2 版")
