@@ -317,10 +317,12 @@ def refuse_existing(project: Project, year: int, supersede: str | None) -> list[
 
 
 def _manifest_or_empty(rev: Revision) -> dict[str, Any]:
+    """The manifest, or {} when it is missing, unreadable or not a JSON object (verify names which)."""
     try:
-        return rev.manifest()
+        manifest = rev.manifest()
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def create(project: Project, year: int, note: str, supersede: str | None = None,
@@ -328,7 +330,8 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
     """Build the year's public pages with the archive banner and freeze them as archive/<year>/r<N>/.
 
     Raises ArchiveRefused or build.BuildFailed / site.SiteError; then nothing under archive/ (or site/)
-    has changed: the snapshot is staged beside archive/ and renamed into place at the very end.
+    has changed: the snapshot is staged beside archive/ and renamed into place at the very end, followed by
+    the year's chain file (a crash between the two leaves a revision the chain does not record: refused).
     """
     from .build import BuildFailed, Stages, build_sites, check_all, public_documents
     from .render import PageOptions
