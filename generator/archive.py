@@ -4,6 +4,14 @@ Layout (append-only; nothing under archive/ is ever rewritten):
 
     archive/<YEAR>/r<N>/               one revision: exactly the files served at /<YEAR>/ while it is current
     archive/<YEAR>/r<N>/manifest.json  SHA-256 of every other file in r<N>/, source hashes, version, time, note
+    archive/<YEAR>/chain               one line per revision, appended when it is made: r<N>, its manifest's
+                                       SHA-256, its time (UTC)
+
+Revisions form a chain: r1 names no predecessor, every later r<N> names r<N-1> and the SHA-256 of its
+manifest, and the chain file records every revision's manifest hash at archive time. The build publishes
+nothing unless every revision of every year verifies and the chain is complete (audit): a forged or
+renumbered revision, a gap, an odd name, or a deleted current revision (the chain file, or the published
+site, still names it) refuses the build instead of being served or silently rolled back.
 
 The current revision of a year is its highest N and is served at /<YEAR>/ byte-for-byte. A superseded
 revision is served beside it at /<YEAR>-r<N>/ (same depth, so its relative links to the portal still work),
@@ -22,7 +30,7 @@ import os
 import re
 import shutil
 import tarfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -37,11 +45,17 @@ from .model import Document
 
 if TYPE_CHECKING:
     from .build import Stages
+    from .check import Report
 
 MANIFEST = "manifest.json"
-FORMAT = "disclose-archive/1"
+CHAIN = "chain"
+FORMAT = "disclose-archive/2"  # /2: the year keeps a chain file
+LEGACY = "disclose-archive/1"  # made before the chain file: accepted, said so, migrated at the next revision
 CHINA = timezone(timedelta(hours=8), "北京时间")  # the banner's date; the manifest keeps UTC
 _REVISION = re.compile(r"^r([1-9]\d*)$")
+_YEAR = re.compile(r"^\d{4}$")
+_SERVED = re.compile(r"^(\d{4})(?:-r([1-9]\d*))?$")  # site/<year>/ and site/<year>-r<N>/
+_CHAIN_LINE = re.compile(r"^r([1-9]\d*) ([0-9a-f]{64}) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
 _CHUNK = 1 << 20
 
 
@@ -85,11 +99,6 @@ def archived_years(archive_root: Path) -> dict[int, list[Revision]]:
     years = sorted((int(p.name) for p in archive_root.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)),
                    reverse=True)
     return {y: revs for y in years if (revs := revisions(archive_root, y))}
-
-
-def current_snapshots(project: Project, years: Sequence[int] = ()) -> dict[int, Path]:
-    """Each archived year's current revision folder (its highest), as the public build serves it."""
-    return {y: revs[-1].path for y, revs in archived_years(project.archive).items() if not years or y in years}
 
 
 # -- hashing ------------------------------------------------------------------------------------
@@ -184,11 +193,44 @@ def self_containment_problems(folder: Path) -> list[str]:
 # -- making a revision --------------------------------------------------------------------------
 
 
-def banner_text(when: datetime, number: int) -> str:
-    """The text of the banner on every archived page: 归档于 DATE (the date in China)."""
+NOTE_PAGE = "archive_note"  # /<year>/archive_note/: an underscore no unit id may have (load._UNIT_ID)
+
+
+def banner_text(when: datetime, number: int, linked: bool = True) -> str:
+    """The text of the banner on every archived page: 归档于 DATE, the date in Beijing, and said so."""
     day = when.astimezone(CHINA).date().isoformat()
     edition = f"（第 {number} 版）" if number > 1 else ""
-    return f"归档于 {day}{edition}：本页为归档快照，内容保持归档时原样；点击查看校验清单。"
+    follow = "；点击查看归档说明与校验方法。" if linked else "。"
+    return f"归档于 {day}（北京时间）{edition}：本页为归档快照，内容保持归档时原样{follow}"
+
+
+def note_page(project: Project, folder: Path, when: datetime, note: str, docs: Sequence[Document],
+              supersedes: Mapping[str, Any] | None, years: Sequence[int]) -> str:
+    """The 归档说明 page (Markdown) of the snapshot: what the manifest says, readably, and how to check it.
+
+    It is itself one of the snapshot's files, so it cannot show the manifest's own hash (nor its files').
+    """
+    from .render import Banner, environment
+
+    revision = int(folder.name[1:])
+    values = {
+        "year": int(folder.parent.name), "revision": revision, "text": note, "supersedes": supersedes,
+        "archived_at": _utc(when), "archived_on": when.astimezone(CHINA).date().isoformat(),
+        "beijing": when.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"), "generator": _versions(),
+        "sources": _sources(project, docs), "folder": _relative(project, folder), "years": list(years),
+    }
+    banner = Banner("archive", banner_text(when, revision, linked=False))  # a link would lead to this page
+    return environment().get_template("archive_note.md.j2").render(note=values, banners=[banner])
+
+
+def _utc(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sources(project: Project, docs: Sequence[Document]) -> list[dict[str, str]]:
+    return [{"path": _relative(project, doc.source.path), "sha256": doc.source.sha256,
+             "unit_id": doc.decl.unit_id, "unit_name": doc.decl.unit_name}
+            for doc in sorted(docs, key=lambda d: d.decl.unit_id)]
 
 
 def _relative(project: Project, path: Path) -> str:
@@ -223,16 +265,12 @@ def make_manifest(
         "format": FORMAT,
         "year": year,
         "revision": number,
-        "archived_at": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "archived_at": _utc(when),
         "archived_on": when.astimezone(CHINA).date().isoformat(),
         "note": note,
         "supersedes": dict(supersedes) if supersedes else None,
         "generator": _versions(),
-        "sources": [
-            {"path": _relative(project, doc.source.path), "sha256": doc.source.sha256,
-             "unit_id": doc.decl.unit_id, "unit_name": doc.decl.unit_name}
-            for doc in sorted(docs, key=lambda d: d.decl.unit_id)
-        ],
+        "sources": _sources(project, docs),
         "config": [{"path": _relative(project, p), "sha256": sha256_file(p)} for p in config_files if p.is_file()],
         "files": file_hashes(snapshot),
     }
@@ -279,10 +317,12 @@ def refuse_existing(project: Project, year: int, supersede: str | None) -> list[
 
 
 def _manifest_or_empty(rev: Revision) -> dict[str, Any]:
+    """The manifest, or {} when it is missing, unreadable or not a JSON object (verify names which)."""
     try:
-        return rev.manifest()
+        manifest = rev.manifest()
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def create(project: Project, year: int, note: str, supersede: str | None = None,
@@ -290,7 +330,8 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
     """Build the year's public pages with the archive banner and freeze them as archive/<year>/r<N>/.
 
     Raises ArchiveRefused or build.BuildFailed / site.SiteError; then nothing under archive/ (or site/)
-    has changed: the snapshot is staged beside archive/ and renamed into place at the very end.
+    has changed: the snapshot is staged beside archive/ and renamed into place at the very end, followed by
+    the year's chain file (a crash between the two leaves a revision the chain does not record: refused).
     """
     from .build import BuildFailed, Stages, build_sites, check_all, public_documents
     from .render import PageOptions
@@ -298,6 +339,7 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
     if not note.strip():
         raise ArchiveRefused("--note 须写明归档说明")
     existing = refuse_existing(project, year, supersede)
+    chain = _sound_year(project.archive / str(year))
     stages = stages or Stages(quiet=True)
     number = existing[-1].number + 1 if existing else 1
     report = check_all(project, stages)
@@ -308,29 +350,62 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
         raise ArchiveRefused(f"{year} 年度没有已公开（status: published）的申报表，无法归档")
     drafts = sum(1 for d in report.documents if d.decl.year == year and d.decl.status != "published")
     when = (when or datetime.now(UTC)).replace(microsecond=0)
+    supersedes = None
+    if existing and supersede is not None:
+        prev = existing[-1]
+        supersedes = {"revision": prev.number, "reason": supersede, "manifest_sha256": manifest_sha256(prev.path)}
+    target = project.archive / str(year) / f"r{number}"
+    years = listed_years(project, report, year)
     options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")),
-                          archive_banner=banner_text(when, number))
+                          archive_banner=banner_text(when, number),
+                          archive_page=note_page(project, target, when, note, docs, supersedes, years))
     staging = publish.staging_dir(project.archive)
     try:
-        tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites")
+        tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites",
+                           nav_years=years)
         snapshot = staging / f"r{number}"
         (tree / str(year)).rename(snapshot)
         freeze(snapshot, year)
         problems = self_containment_problems(snapshot)
         if problems:
             raise ArchiveRefused("快照引用了快照以外的资源（换一个网址前缀或离线打开将失效）：\n" + "\n".join(problems))
-        supersedes = None
-        if existing and supersede is not None:
-            prev = existing[-1]
-            supersedes = {"revision": prev.number, "reason": supersede,
-                          "manifest_sha256": sha256_file(prev.path / MANIFEST)}
         manifest = make_manifest(project, snapshot, year, number, when, note, docs, supersedes)
         digest = write_manifest(snapshot, manifest)
-        target = project.archive / str(year) / f"r{number}"
         _move_into_place(snapshot, target)
+        _append_chain(target.parent, staging, [*chain, Link(number, digest, manifest["archived_at"])])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Archived(Revision(year, number, target), digest, len(manifest["files"]), drafts)
+
+
+def listed_years(project: Project, report: Report, year: int) -> list[int]:
+    """The years the snapshot's navigation lists: those public when it is made (published or archived).
+
+    A snapshot cannot know later years; its 归档说明 page says so and points to the portal's live list.
+    """
+    published = {d.decl.year for d in report.documents if d.decl.status == "published"}
+    return sorted({year, *published, *archived_years(project.archive)}, reverse=True)
+
+
+def _sound_year(folder: Path) -> list[Link]:
+    """The year's chain so far (empty for a new year); ArchiveRefused if it is broken: nothing is added to it."""
+    if not folder.is_dir():
+        return []
+    year = audit_year(folder)
+    problems = year.problems + revision_problems(year.revisions)
+    if problems:
+        raise ArchiveRefused("该年度已有的归档未通过校验，不能在其上追加新版本：\n" + "\n".join(problems))
+    return year.links
+
+
+def _append_chain(folder: Path, staging: Path, links: Sequence[Link]) -> None:
+    """Write the year's chain file with the new revision's line, by one rename (after the revision's own).
+
+    For a year archived before chain files existed, the earlier lines are its verified manifests' hashes.
+    """
+    staged = staging / CHAIN
+    staged.write_text("".join(link.line() for link in links), encoding="utf-8")
+    os.replace(staged, folder / CHAIN)
 
 
 def _move_into_place(snapshot: Path, target: Path) -> None:
@@ -349,15 +424,6 @@ def _move_into_place(snapshot: Path, target: Path) -> None:
 
 
 # -- serving -------------------------------------------------------------------------------------
-
-
-def refuse_unverified(snapshots: Mapping[int, Path]) -> None:
-    """Serve no snapshot that no longer matches its manifest: raise ArchiveRefused naming the differences."""
-    lines = []
-    for folder in snapshots.values():
-        lines += [f.format(str(folder)) for f in verify(folder).findings]
-    if lines:
-        raise ArchiveRefused("归档快照与其校验清单不符（请用 disclose verify 检查）：\n" + "\n".join(lines))
 
 
 def copy_snapshot(snapshot: Path, dest: Path) -> None:
@@ -449,8 +515,11 @@ class Verified:
     findings: list[Finding]
 
 
-def verify(folder: Path, archive_root: Path | None = None) -> Verified:
-    """Recompute every hash of one revision folder and compare with its manifest."""
+def verify(folder: Path) -> Verified:
+    """Recompute every hash of one revision folder and compare with its manifest.
+
+    The revision's place in its year's chain is checked by audit_year, for a year or the whole archive.
+    """
     path = folder / MANIFEST
     try:
         raw = path.read_bytes()
@@ -467,41 +536,238 @@ def verify(folder: Path, archive_root: Path | None = None) -> Verified:
             got = sha256_file(target) if target.is_file() and not target.is_symlink() else "（非普通文件）"
             if got != expected[rel]:
                 findings.append(Finding("changed", rel, f"SHA-256 应为 {expected[rel][:16]}…，实为 {got[:16]}…"))
-    findings += _chain(manifest, folder, archive_root)
     return Verified(folder, len(expected), hashlib.sha256(raw).hexdigest(), sorted(findings, key=lambda f: f.path))
 
 
-def _chain(manifest: Mapping[str, Any], folder: Path, archive_root: Path | None) -> list[Finding]:
-    """A later revision records its predecessor's manifest hash: check it where the predecessor is at hand."""
-    prev = manifest.get("supersedes")
-    if not prev or not isinstance(prev, dict):
-        return []
-    prev_manifest = folder.parent / f"r{prev.get('revision')}" / MANIFEST
-    if not prev_manifest.is_file():
-        return []
-    if sha256_file(prev_manifest) != prev.get("manifest_sha256"):
-        return [Finding("manifest", f"../r{prev.get('revision')}/{MANIFEST}", "与本版清单所记的 SHA-256 不符")]
-    return []
+def manifest_sha256(folder: Path) -> str:
+    """The SHA-256 of a revision's manifest bytes ("" when it has none): what the next revision names."""
+    path = folder / MANIFEST
+    return sha256_file(path) if path.is_file() else ""
 
 
-def verify_targets(project: Project, given: Sequence[Path]) -> list[Path]:
-    """Revision folders to verify: those named (an archive root, a year, a revision, a served copy) or all."""
-    roots = list(given) or [project.archive]
-    out: list[Path] = []
-    for root in roots:
-        out += list(_revision_folders(root))
+# -- the chain ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """One line of a year's chain file: a revision and its manifest's SHA-256 when it was archived."""
+
+    number: int
+    manifest_sha256: str
+    archived_at: str
+
+    def line(self) -> str:
+        return f"r{self.number} {self.manifest_sha256} {self.archived_at}\n"
+
+
+def read_chain(path: Path) -> tuple[list[Link], list[str]]:
+    """The chain file's links in order, and a problem (path:line) for every line that is not the next one."""
+    links: list[Link] = []
+    problems = []
+    for number, line in enumerate(path.read_bytes().decode("utf-8", errors="replace").splitlines(), 1):
+        match = _CHAIN_LINE.match(line)
+        if not match:
+            problems.append(f"{path}:{number}: 不是版本记录（应为“r<版本> <清单 SHA-256> <UTC 时间>”）")
+        elif int(match[1]) != len(links) + 1:
+            problems.append(f"{path}:{number}: 应记第 {len(links) + 1} 版，实为第 {match[1]} 版")
+        else:
+            links.append(Link(int(match[1]), match[2], match[3]))
+    return links, problems
+
+
+@dataclass(frozen=True)
+class YearAudit:
+    """A year's folder as the chain rules see it (files are hashed by verify, not here)."""
+
+    folder: Path
+    revisions: list[Revision]  # the well-named ones, oldest first
+    links: list[Link]  # what the chain file records (for a legacy year: read from the manifests)
+    problems: list[str]
+    legacy: bool  # no chain file, every manifest made before it existed
+
+    @property
+    def current(self) -> Revision | None:
+        return self.revisions[-1] if self.revisions else None
+
+
+def audit_year(folder: Path) -> YearAudit:
+    """Names, numbering, each revision's link to its predecessor, and the chain file of archive/<year>/."""
+    year = int(folder.name)
+    revs: list[Revision] = []
+    problems = []
+    for entry in sorted(folder.iterdir()):
+        match = _REVISION.match(entry.name)
+        if match and entry.is_dir() and not entry.is_symlink():
+            revs.append(Revision(year, int(match[1]), entry))
+        elif match or entry.name == CHAIN:
+            if not (entry.name == CHAIN and entry.is_file() and not entry.is_symlink()):
+                kind = "目录" if match else "文件"
+                problems.append(f"{entry}：应为普通{kind}，实为符号链接或其他类型")
+        else:
+            problems.append(f"{entry}：不是版本目录（应为 r1、r2……）或版本记录 {CHAIN}；"
+                            f"年度归档目录中不得有其他文件或目录，请移出 archive/")
+    revs.sort(key=lambda r: r.number)
+    present = {r.number for r in revs}
+    problems += [f"{folder}：缺少第 {n} 版（r{n}）：版本须从 r1 起连续编号"
+                 for n in range(1, max(present, default=0)) if n not in present]
+    manifests = {r.number: _manifest_or_empty(r) for r in revs}
+    hashes = {r.number: manifest_sha256(r.path) for r in revs}
+    for rev in revs:
+        problems += _link_problems(rev, manifests[rev.number], hashes.get(rev.number - 1))
+    chain = folder / CHAIN
+    if chain.is_file() and not chain.is_symlink():
+        links, bad = read_chain(chain)
+        return YearAudit(folder, revs, links, problems + bad + _chain_problems(chain, links, revs, hashes), False)
+    legacy = all(m.get("format") == LEGACY for m in manifests.values())
+    if not legacy:
+        problems.append(f"{chain}：缺失：无法确认现行版本未被删除（本年度有新格式的归档，应有版本记录）")
+    links = [Link(r.number, hashes[r.number], str(manifests[r.number].get("archived_at", ""))) for r in revs]
+    return YearAudit(folder, revs, links, problems, legacy)
+
+
+def _link_problems(rev: Revision, manifest: Mapping[str, Any], previous: str | None) -> list[str]:
+    """A revision's manifest must say which year and revision it is, and name its predecessor's manifest."""
+    where = str(rev.path)
+    if not manifest:
+        return [f"{where}：{MANIFEST} 缺失或无法读取"]
+    out = []
+    if manifest.get("format") not in (FORMAT, LEGACY):
+        out.append(f"{where}：清单格式 {manifest.get('format')!r} 无法识别")
+    if manifest.get("year") != rev.year or manifest.get("revision") != rev.number:
+        out.append(f"{where}：清单写明为 {manifest.get('year')} 年度第 {manifest.get('revision')} 版，与目录不符")
+    named = manifest.get("supersedes")
+    if rev.number == 1:
+        if named is not None:
+            out.append(f"{where}：第 1 版不应取代任何版本（supersedes 应为 null）")
+    elif not isinstance(named, dict) or named.get("revision") != rev.number - 1:
+        out.append(f"{where}：第 {rev.number} 版的清单未写明取代第 {rev.number - 1} 版（supersedes），不在版本链上")
+    elif previous is not None and named.get("manifest_sha256") != previous:
+        out.append(f"{where}：清单所记第 {rev.number - 1} 版（r{rev.number - 1}）清单的 SHA-256 为 "
+                   f"{str(named.get('manifest_sha256'))[:16]}…，实为 {previous[:16]}…：两版不在同一条版本链上")
     return out
 
 
-def _revision_folders(root: Path) -> Iterator[Path]:
-    """A revision is a folder with a manifest or named r<N> (so that a lost manifest is reported)."""
-    if (root / MANIFEST).is_file() or _REVISION.match(root.name):
-        yield root
-        return
-    subfolders = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: (len(p.name), p.name))
-    for sub in subfolders:
-        if (sub / MANIFEST).is_file() or _REVISION.match(sub.name) or re.fullmatch(r"\d{4}", sub.name):
-            yield from _revision_folders(sub)
+def _chain_problems(chain: Path, links: Sequence[Link], revs: Sequence[Revision],
+                    hashes: Mapping[int, str]) -> list[str]:
+    """Every revision recorded, every recorded revision present (a deleted current one is no rollback)."""
+    present = {r.number: r for r in revs}
+    top = max(present, default=0)
+    recorded = {link.number for link in links}
+    back = f"回退到第 {top} 版" if top else "回退为未归档"
+    out = []
+    for line, link in enumerate(links, 1):
+        rev = present.get(link.number)
+        if rev is None and link.number > top:  # (a gap below the top is reported as a gap)
+            out.append(f"{chain}:{line}: 缺少第 {link.number} 版（r{link.number}）：版本记录中有它，归档中已没有；"
+                       f"归档的版本不得删除，不会{back}")
+        elif rev is not None and hashes[link.number] != link.manifest_sha256:
+            out.append(f"{rev.path}：清单的 SHA-256 为 {hashes[link.number][:16]}…，与 {chain} 第 {line} 行"
+                       f"所记 {link.manifest_sha256[:16]}… 不符：清单被改写或替换")
+    out += [f"{r.path}：未记入版本记录 {chain}：不是 disclose archive 生成的版本" for r in revs
+            if r.number not in recorded]
+    return out
+
+
+@dataclass(frozen=True)
+class Audit:
+    years: dict[int, YearAudit]  # newest first
+    odd: list[str]  # entries of the archive folder that are not years
+
+    @property
+    def problems(self) -> list[str]:
+        return self.odd + [p for y in self.years.values() for p in y.problems]
+
+
+def audit(archive_root: Path) -> Audit:
+    """Every year of an archive folder, and anything in it that is not a year."""
+    years: dict[int, YearAudit] = {}
+    problems = []
+    entries = sorted(archive_root.iterdir(), reverse=True) if archive_root.is_dir() else []
+    for entry in entries:
+        if _YEAR.match(entry.name) and entry.is_dir() and not entry.is_symlink():
+            years[int(entry.name)] = audit_year(entry)
+        else:
+            problems.append(f"{entry}：不是年度归档目录（应为 archive/<四位年度>/）；"
+                            "归档目录中不得有其他文件或目录，请移出")
+    return Audit(years, problems)
+
+
+def revision_problems(revs: Sequence[Revision]) -> list[str]:
+    """Every difference between these revisions' files and their manifests."""
+    return [f.format(str(rev.path)) for rev in revs for f in verify(rev.path).findings]
+
+
+def published_record_problems(found: Audit, site: Path) -> list[str]:
+    """What the published site serves as archived must still be in the archive: a deletion is no rollback.
+
+    The served manifests (site/<year>/, site/<year>-r<N>/) are the site's record of what was archived.
+    """
+    out = []
+    for entry in sorted(site.iterdir()) if site.is_dir() else []:
+        match = _SERVED.match(entry.name)
+        served = entry / MANIFEST
+        if not match or not served.is_file():
+            continue
+        try:
+            number = int(json.loads(served.read_bytes())["revision"])
+        except (OSError, ValueError, KeyError, TypeError):
+            out.append(f"{served}：已发布的归档清单无法读取")
+            continue
+        year = found.years.get(int(match[1]))
+        rev = next((r for r in year.revisions if r.number == number), None) if year else None
+        if rev is None:
+            top = year.current.number if year and year.current else 0
+            out.append(f"{entry}：已发布 {match[1]} 年度归档第 {number} 版，archive/{match[1]}/r{number} 已不存在；"
+                       f"归档的版本不得删除，不会{f'回退到第 {top} 版' if top else '回退为未归档'}")
+        elif manifest_sha256(rev.path) != sha256_file(served):
+            out.append(f"{entry}：已发布的第 {number} 版清单与 {rev.path / MANIFEST} 不同：归档被替换")
+    return out
+
+
+def published_snapshots(project: Project) -> dict[int, Path]:
+    """Each archived year's current revision, once every revision of every year verifies and every chain is
+    complete and agrees with the published site; else ArchiveRefused naming every problem."""
+    found = audit(project.archive)
+    problems = found.problems + revision_problems([r for y in found.years.values() for r in y.revisions])
+    problems += published_record_problems(found, project.site)
+    if problems:
+        raise ArchiveRefused("归档未通过校验，不予发布（可用 disclose verify 查看）：\n" + "\n".join(problems))
+    return {year: a.current.path for year, a in found.years.items() if a.current}
+
+
+def legacy_notes(project: Project) -> list[str]:
+    """Years archived before the chain file: they still build, and the build says what is not guarded."""
+    return [f"注意：{a.folder / CHAIN} 不存在（该年度归档早于版本记录）：已核对各版之间的链接，"
+            f"但删除现行版本只能与已发布网站比对发现；下次 disclose archive {year} --supersede 时写入"
+            for year, a in audit(project.archive).years.items() if a.legacy and a.revisions]
+
+
+def _looks_archived(folder: Path) -> bool:
+    """A year folder of an archive (not, say, a live year of site/): it has a chain file or a revision."""
+    return (folder / CHAIN).exists() or any(_REVISION.match(p.name) for p in folder.iterdir())
+
+
+def verify_targets(project: Project, given: Sequence[Path]) -> tuple[list[Path], list[YearAudit], list[str]]:
+    """What to verify for the folders named (or the whole archive): revision folders, the years whose
+    chain is checked too, and the problems of the archive folders themselves (odd names …)."""
+    folders: list[Path] = []
+    years: list[YearAudit] = []
+    problems: list[str] = []
+    for root in list(given) or [project.archive]:
+        if (root / MANIFEST).is_file() or _REVISION.match(root.name):
+            folders.append(root)  # one revision: a bundle extracted, a served copy
+        elif _YEAR.match(root.name) and _looks_archived(root):
+            years.append(audit_year(root))
+        elif root.resolve() == project.archive.resolve() or any(_YEAR.match(p.name) for p in root.iterdir()):
+            found = audit(root)
+            years += found.years.values()
+            problems += found.odd
+        else:  # a folder of extracted bundles
+            folders += sorted(p for p in root.iterdir() if (p / MANIFEST).is_file())
+    for year in years:
+        folders += [r.path for r in year.revisions]
+        problems += year.problems
+    return folders, years, problems
 
 
 # -- bundling ------------------------------------------------------------------------------------

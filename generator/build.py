@@ -175,11 +175,13 @@ def build_sites(
     broken: Sequence[Broken] = (),
     frozen: Mapping[int, Path] | None = None,
     reused: Mapping[int, Path] | None = None,
+    nav_years: Sequence[int] = (),
 ) -> Path:
     """Render, build every site (portal + one per year) in parallel and assemble them; return the tree.
 
     Years in `frozen` (archived: year → snapshot folder) are not re-rendered: their snapshot is copied in.
     Years in `reused` (`build --year`: the other years' sites as published) are copied in as well.
+    `nav_years`: years the navigation lists beside those built (an archive builds one year, lists all).
     """
     frozen = frozen or {}
     reused = reused or {}
@@ -207,7 +209,8 @@ def build_sites(
     for folder, key in builds:
         data_nav = {"数据下载": "data/index.md" if key == PORTAL else "data/"}  # a year site links to the portal's
         config = site.mkdocs_config(project, work / site_key_dir(folder) / "docs", staging / site_key_dir(folder),
-                                    int(key) if key else None, years, preview=options.preview,
+                                    int(key) if key else None, sorted({*years, *nav_years}, reverse=True),
+                                    preview=options.preview,
                                     extra_nav=[data_nav, *extra_nav])
         configs.append(site.write_config(config, work / site_key_dir(folder) / "mkdocs.yml"))
     epoch = source_date_epoch(docs)
@@ -266,8 +269,7 @@ def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) ->
         raise BuildFailed(report)
     docs = public_documents(report)
     options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")))
-    frozen = archive.current_snapshots(project)
-    archive.refuse_unverified(frozen)
+    frozen = archive.published_snapshots(project)  # every revision verified, every chain complete
     reused: dict[int, Path] = {year: project.site / str(year) for year in {int(d.decl.year) for d in docs}
               if years and year not in years and year not in frozen
               and (project.site / str(year) / "index.html").is_file()}

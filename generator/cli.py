@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -67,7 +68,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     for problem in shown:
         print(problem.format(), file=sys.stderr)
-    for note in archive.drift(project, report.documents, args.year or ()):
+    for note in [*archive.legacy_notes(project), *archive.drift(project, report.documents, args.year or ())]:
         print(f"disclose build: {note}", file=sys.stderr)
     total = sum(stages.seconds.values())
     detail = "，".join(f"{name} {sec:.1f}" for name, sec in stages.seconds.items())
@@ -107,8 +108,12 @@ def cmd_verify(args: argparse.Namespace, project: Project) -> int:
     if missing:
         print(f"disclose verify: 目录不存在：{', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    folders = archive.verify_targets(project, given)
-    if not folders:
+    expect = (args.expect or "").lower()
+    if args.expect is not None and not re.fullmatch(r"[0-9a-f]{64}", expect):
+        print("disclose verify: --expect 应为 64 位十六进制的 SHA-256（归档时打印的清单 SHA-256）", file=sys.stderr)
+        return 2
+    folders, years, problems = archive.verify_targets(project, given)
+    if not folders and not problems:
         print(f"disclose verify: {given[0] if given else project.archive} 下没有归档", file=sys.stderr)
         return 0 if not given else 1
     bad = 0
@@ -121,8 +126,43 @@ def cmd_verify(args: argparse.Namespace, project: Project) -> int:
             print(f"{folder}：不一致（{len(result.findings)} 处差异）")
         else:
             print(f"{folder}：{result.files} 个文件全部一致（清单 SHA-256：{result.manifest_sha256}）")
-    print(f"disclose verify: 校验了 {len(folders)} 个归档版本，{bad} 个不一致", file=sys.stderr)
-    return 1 if bad else 0
+    for problem in problems:
+        print(problem)
+    paper = _expect_problems(expect, folders, years) if args.expect is not None else []
+    if paper is None:
+        print("disclose verify: --expect 只核对一个版本：请指定一个版本目录或一个年度（如 archive/2021）",
+              file=sys.stderr)
+        return 2
+    for problem in paper:
+        print(problem)
+    print(f"disclose verify: 校验了 {len(folders)} 个归档版本，{bad} 个不一致"
+          + (f"；归档目录有 {len(problems)} 处问题" if problems else "")
+          + ("；清单与纸面记录的 SHA-256 不符" if paper else "；清单与纸面记录的 SHA-256 一致" if expect else ""),
+          file=sys.stderr)
+    return 1 if bad or problems or paper else 0
+
+
+def _expect_problems(expect: str, folders: Sequence[Path], years: Sequence[archive.YearAudit]) -> list[str] | None:
+    """The manifest checked against the hash kept on paper: one revision's, or one year's current revision's.
+
+    None when what was named is not exactly one revision or one year.
+    """
+    if len(years) == 1 and years[0].current:
+        year = years[0]
+        current = year.current
+        assert current is not None
+        got = archive.manifest_sha256(current.path)
+        if got == expect:
+            return []
+        older = [link.number for link in year.links if link.manifest_sha256 == expect]
+        detail = (f"该哈希是第 {older[0]} 版的清单；现行的第 {current.number} 版的清单未经纸面核对" if older
+                  else "不是该年度任何一版的清单")
+        return [f"{current.path / archive.MANIFEST}：SHA-256 为 {got}，纸面记录为 {expect}（{detail}）"]
+    if years or len(folders) != 1:
+        return None
+    got = archive.manifest_sha256(folders[0])
+    return [] if got == expect else [f"{folders[0] / archive.MANIFEST}：SHA-256 为 {got or '（无清单）'}，"
+                                     f"与纸面记录 {expect} 不符"]
 
 
 def cmd_bundle(args: argparse.Namespace, project: Project) -> int:
@@ -192,6 +232,8 @@ def parser() -> argparse.ArgumentParser:
     arch.set_defaults(func=cmd_archive)
     verify = sub.add_parser("verify", help="校验归档：重新计算每个文件的 SHA-256，列出改动、缺失、多出的文件")
     verify.add_argument("paths", nargs="*", help="归档目录，如 archive/2021（默认全部归档）")
+    verify.add_argument("--expect", metavar="SHA256",
+                        help="纸面记录的清单 SHA-256：与所指版本（或年度的现行版本）的 manifest.json 核对")
     verify.set_defaults(func=cmd_verify)
     bundle = sub.add_parser("bundle", help="把一个年度的归档（含清单）打包为单个 .tar.gz（同一归档打包结果字节相同）")
     bundle.add_argument("year", type=int, help="年度")

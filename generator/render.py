@@ -151,7 +151,8 @@ class PageOptions:
     preview: bool = False
     show_filer: str = "name_and_phone"  # name_and_phone | name | none
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # by source path
-    archive_banner: str = ""  # set by `disclose archive`: "归档于 DATE…" on every page, linking to the manifest
+    archive_banner: str = ""  # set by `disclose archive`: "归档于 DATE…" on every page, linking to archive_page
+    archive_page: str = ""  # set by `disclose archive`: the year's 归档说明 page (Markdown, archive.note_page)
 
 
 # -- templates ---------------------------------------------------------------------------------
@@ -324,7 +325,7 @@ class Renderer:
         return self._render("broken.md.j2", item=item)
 
     def year(self, summary: YearSummary) -> str:
-        return self._render("year.md.j2", summary=summary, banners=archive_banners(self.options, "manifest.json"))
+        return self._render("year.md.j2", summary=summary, banners=archive_banners(self.options, "archive_note/"))
 
     def home(self, corpus: Corpus) -> str:
         return self._render("home.md.j2", years=corpus.years)
@@ -348,6 +349,8 @@ class Renderer:
     def year_pages(self, summary: YearSummary) -> Iterator[tuple[str, str]]:
         """(path, Markdown) of a year's site, one page at a time: a build writes each as it comes."""
         yield "index.md", self.year(summary)
+        if self.options.archive_page:
+            yield "archive_note.md", self.options.archive_page
         for doc in summary.docs:
             yield f"{doc.decl.unit_id}.md", self.declaration(doc)
         for b in summary.broken:
@@ -381,12 +384,12 @@ def render_sites(
 
 
 def archive_banners(options: PageOptions, manifest_href: str) -> list[Banner]:
-    """The archive banner, linking to the manifest that sits at the root of the year's snapshot."""
+    """The archive banner, linking to the 归档说明 page at the root of the year's snapshot."""
     return [Banner("archive", options.archive_banner, manifest_href)] if options.archive_banner else []
 
 
 def banners(doc: Document, options: PageOptions) -> list[Banner]:
-    out = archive_banners(options, "../manifest.json")
+    out = archive_banners(options, "../archive_note/")
     if options.preview:
         out.append(Banner("preview", "预览：本页为内部预览，尚未公开，可能含草稿与未打码的个人信息。"))
     if doc.decl.status == "draft":

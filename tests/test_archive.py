@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import http.server
 import json
 import re
@@ -11,6 +12,7 @@ import shutil
 import tarfile
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -26,6 +28,7 @@ SEED_TASK = "宣传养老、工伤保险政策"
 NEW_TASK = "宣传养老工伤保险最新政策"
 NEW_NAME = "改版后的站点名称"
 NEW_CSS = "/* 改版后的样式 */ .dc-redesign { color: red; }\n"
+NOTE_PAGE = "archive_note/index.html"
 BANNER = re.compile(r'<div class="dc-banner dc-banner--archive" role="note"><a href="([^"]*)">归档于 (\d{4}-\d\d-\d\d)')
 ZWSP = "\u200b"
 
@@ -101,7 +104,7 @@ def copy_of(tmp_path: Path) -> Callable[[Path], Path]:
 def test_layout_is_one_revision_folder_with_its_manifest(archived: dict[str, Any]) -> None:
     root = archived["root"]
     assert sorted(p.name for p in (root / "archive").iterdir()) == ["2021"]
-    assert sorted(p.name for p in (root / "archive/2021").iterdir()) == ["r1"]
+    assert sorted(p.name for p in (root / "archive/2021").iterdir()) == ["chain", "r1"]
     files = set(archived["snapshot"])
     assert {"manifest.json", "index.html", "guangshui-ldbxj/index.html", "search/search_index.json"} <= files
     assert "404.html" not in files  # a 404 page needs absolute links: not part of a snapshot
@@ -128,18 +131,89 @@ def test_the_changes_show_everywhere_else(archived: dict[str, Any]) -> None:
     assert NEW_CSS not in (root / "site/2021/assets/stylesheets/disclose.css").read_text(encoding="utf-8")
 
 
-def test_every_archived_page_carries_the_banner_linking_to_the_served_manifest(archived: dict[str, Any]) -> None:
+def test_every_archived_page_carries_the_banner_linking_to_the_archive_note(archived: dict[str, Any]) -> None:
     root = archived["root"]
     manifest = json.loads((root / "archive/2021/r1/manifest.json").read_text(encoding="utf-8"))
     pages = sorted((root / "site/2021").rglob("*.html"))
-    assert len(pages) == 2
+    assert len(pages) == 3
+    note = root / "site/2021" / NOTE_PAGE
     for page in pages:
-        match = BANNER.search(page.read_text(encoding="utf-8"))
+        text = page.read_text(encoding="utf-8")
+        if page == note:  # the note page carries the banner too, as text: it would link to itself
+            assert f'dc-banner--archive" role="note">归档于 {manifest["archived_on"]}（北京时间）' in text
+            continue
+        match = BANNER.search(text)
         assert match, page
         assert match[2] == manifest["archived_on"]
         target = (page.parent / match[1]).resolve()
-        assert target == (root / "site/2021/manifest.json").resolve() and target.is_file()
+        assert target == note.parent.resolve() and note.is_file()
     assert (root / "site/2021/manifest.json").read_bytes() == (root / "archive/2021/r1/manifest.json").read_bytes()
+
+
+# -- what an archived year shows (issue 19) -------------------------------------------------------------
+
+
+def nav_targets(page: Path) -> dict[str, Path]:
+    """The years navigation of a built page: "2022 年度" → the folder its link leads to.
+
+    (The page's own year is the 年度 section's index page, not one of its links.)
+    """
+    found = re.findall(r'<a href="([^"]*)" class="md-nav__link[^"]*">\s*<span[^>]*>\s*(\d{4}) 年度',
+                       page.read_text(encoding="utf-8"))
+    return {year: (page.parent / href).resolve() for href, year in found}
+
+
+def test_the_archived_years_navigation_lists_the_years_published_at_archive_time(archived: dict[str, Any]) -> None:
+    root = archived["root"]
+    for rel in ("index.html", "guangshui-ldbxj/index.html", NOTE_PAGE):
+        targets = nav_targets(root / "site/2021" / rel)
+        assert targets == {"2022": (root / "site/2022").resolve()}, rel
+    assert (root / "site/2022/index.html").is_file()
+
+
+def test_a_year_published_after_the_archive_is_not_claimed_by_the_snapshot(
+        archived: dict[str, Any], copy_of: Callable[[Path], Path]) -> None:
+    root = copy_of(archived["root"])
+    seed = (root / "content/2022/guangshui-ldbxj.yaml").read_text(encoding="utf-8")
+    (root / "content/2023").mkdir()
+    (root / "content/2023/guangshui-ldbxj.yaml").write_text(
+        seed.replace("year: 2022", "year: 2023", 1).replace("filing_date: 2022-", "filing_date: 2023-", 1)
+        .replace("history_years: [2020, 2021]", "history_years: [2021, 2022]", 1), encoding="utf-8")
+    assert disclose(root, "build", "-q") == 0
+    assert set(nav_targets(root / "site/2022/index.html")) == {"2023", "2021"}
+    assert set(nav_targets(root / "site/2021/index.html")) == {"2022"}  # frozen as archived …
+    note = (root / "site/2021" / NOTE_PAGE).read_text(encoding="utf-8")
+    assert "归档时已公开的年度" in note and "首页" in note  # … and says so, pointing to the live list
+
+
+def test_the_archive_note_page_is_readable_and_part_of_the_snapshot(archived: dict[str, Any]) -> None:
+    root = archived["root"]
+    folder = root / "archive/2021/r1"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert NOTE_PAGE in manifest["files"]
+    page = folder / NOTE_PAGE
+    text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+    when = datetime.strptime(manifest["archived_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    beijing = (when + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    for expected in ("归档说明", "2021 年度", "第 1 版", "2021 年度已结束，按公开内容归档",
+                     f"{beijing}（北京时间，UTC+8）", f"{manifest['archived_at']}（UTC）",
+                     archived["source_sha"], "content/2021/guangshui-ldbxj.yaml", "广水市劳动保险事业管理局",
+                     "disclose verify --expect", "archive/2021/r1", "清单 SHA-256"):
+        assert expected in text, expected
+    links = re.findall(r'<a href="([^"]*manifest\.json)"', page.read_text(encoding="utf-8"))
+    assert links and all((page.parent / href).resolve() == (folder / "manifest.json").resolve() for href in links)
+    assert "<h1" in page.read_text(encoding="utf-8") and 'class="md-content"' in page.read_text(encoding="utf-8")
+
+
+def test_the_banner_says_the_date_is_beijing_time(archived: dict[str, Any]) -> None:
+    page = (archived["root"] / "site/2021/index.html").read_text(encoding="utf-8")
+    manifest = json.loads((archived["root"] / "archive/2021/r1/manifest.json").read_text(encoding="utf-8"))
+    assert f"归档于 {manifest['archived_on']}（北京时间）" in page
+
+
+def test_a_banner_date_is_the_day_in_beijing_not_in_utc() -> None:
+    late = datetime(2021, 12, 31, 17, 30, tzinfo=UTC)  # already 1 January in Beijing
+    assert archive.banner_text(late, 1).startswith("归档于 2022-01-01（北京时间）")
 
 
 def test_manifest_records_hashes_sources_version_time_and_note(archived: dict[str, Any]) -> None:
@@ -343,6 +417,8 @@ def test_supersede_adds_r2_and_keeps_r1_unchanged_and_verifiable(
     assert r2["supersedes"] == {"revision": 1, "reason": "更正任务表述",
                                 "manifest_sha256": hashlib.sha256(r1_manifest).hexdigest()}
     assert NEW_TASK in (root / "archive/2021/r2/guangshui-ldbxj/index.html").read_text(encoding="utf-8")
+    note = (root / "archive/2021/r2" / NOTE_PAGE).read_text(encoding="utf-8")
+    assert "第 2 版" in note and "更正任务表述" in note and hashlib.sha256(r1_manifest).hexdigest() in note
     capsys.readouterr()
     assert disclose(root, "verify") == 0
     out = capsys.readouterr().out
@@ -358,7 +434,7 @@ def test_current_revision_is_served_and_the_old_one_carries_the_notice(supersede
                         r'本归档（第 1 版）已被第 2 版取代（[\d-]+），更正理由：更正任务表述。'
                         r'点击查看现行版本。</a></div>\n')
     pages = sorted(p.relative_to(served).as_posix() for p in served.rglob("*.html"))
-    assert pages == ["guangshui-ldbxj/index.html", "index.html"]
+    assert pages == [NOTE_PAGE, "guangshui-ldbxj/index.html", "index.html"]
     for rel in tree_bytes(old):
         if rel.endswith("/"):
             continue
@@ -442,6 +518,10 @@ def test_snapshot_works_from_another_base_path_without_requests_outside(
         assert page.locator("link[rel=stylesheet][href*='main.']").count() == 1
         assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
     page.locator(".dc-banner--archive a").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == base + "archive_note/"
+    assert page.locator("h1").inner_text().removesuffix("¶") == "归档说明"
+    page.locator("a[href$='manifest.json']").first.click()
     page.wait_for_load_state("networkidle")
     assert page.url == base + "manifest.json"
     assert json.loads(page.locator("body").inner_text())["year"] == 2021
