@@ -265,9 +265,9 @@ def test_excel_csvs_have_a_bom_and_defuse_formulas(site: Path) -> None:
     rows = list(csv.reader(io.StringIO(funding.decode("utf-8-sig"))))
     assert rows[0][-2:] == ["近两年收支金额（2019年）", "近两年收支金额（2020年）"]
     assert rows[1] == ["收入构成", "1", "false", "财政拨款", "968.1918", "99.99%", "900.10", ""]
-    for table in TABLES:  # the packages' CSVs: plain UTF-8, the text verbatim
+    for table in TABLES:  # the packages' CSVs: plain UTF-8, formulas defused as well (issue 12)
         assert not (data / f"{table.name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert '"=HYPERLINK(""http://example.invalid"",""点此"")"' in (data / "items.csv").read_text("utf-8")
+    assert '"\'=HYPERLINK(""http://example.invalid"",""点此"")"' in (data / "items.csv").read_text("utf-8")
     indicators = (data / "guangshui-ldbxj-indicators.csv").read_bytes().decode("utf-8-sig")
     assert "养老保险在职参保人数,50000,年度计划" in indicators
 
