@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, ROOT, copy_project
+from conftest import MINIMAL, copy_project
 
 from generator import publish
 from generator.check import Context, check_files, declaration_files
@@ -39,7 +39,8 @@ def _decl_text(year: int = 2021, unit: str = "minimal-unit", functions: list[str
     text = text.replace("history_years: [2019, 2020]", f"history_years: [{year - 2}, {year - 1}]")
     text = text.replace("phone: 07226296906", f"phone: {json.dumps(phone)}")
     if functions is not None:
-        text = text.replace("  - 1. 职能一。\n", "".join(f"  - {json.dumps(f, ensure_ascii=False)}\n" for f in functions))
+        items = "".join(f"  - {json.dumps(f, ensure_ascii=False)}\n" for f in functions)
+        text = text.replace("  - 1. 职能一。\n", items)
     return text
 
 
