@@ -62,16 +62,15 @@ class Busy(Exception):
     """Another build or archive of the same project is running; nothing was done."""
 
 
-LOCK_NAME = "disclose.lock"
-
-
 @contextmanager
-def project_lock(project: Project, command: str) -> Iterator[None]:
-    """One writing command at a time per project: two builds would wipe each other's work folders
-    (build/public …), staging and cache. A second one is refused at once, naming the first; the lock
-    (flock) goes with the process that holds it, however it ends, so a killed build never blocks."""
+def project_lock(project: Project, command: str, output: str = "public") -> Iterator[None]:
+    """One writing command at a time per output of a project (`public`: build and archive, which freezes
+    what build publishes and shares its cache; `preview`): two would wipe each other's work folder
+    (build/public …), staging and target. A second one is refused at once, naming the first; the lock
+    (flock on build/<output>.lock) goes with the process holding it, however it ends: a killed build
+    never blocks the next one."""
     project.build.mkdir(parents=True, exist_ok=True)
-    with open(project.build / LOCK_NAME, "a+", encoding="utf-8") as handle:
+    with open(project.build / f"{output}.lock", "a+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -332,7 +331,7 @@ def build_preview(project: Project, stages: Stages, target: Path | None = None) 
     target = target or project.preview_site
     if target.resolve() == project.site.resolve():
         raise ValueError("预览与公开网站不能共用输出目录")
-    with project_lock(project, "build --preview"):
+    with project_lock(project, "build --preview", "preview"):
         return _build_preview(project, stages, target)
 
 

@@ -283,10 +283,11 @@ _YEAR_FOLDER = re.compile(r"^\d{4}$")
 def declaration_files(paths: Iterable[Path]) -> list[Path]:
     """The files a check reads: those named, and under each folder every YAML file (any case of the
     suffix) and every symbolic link, at any depth, so that check_file can refuse what does not belong
-    there instead of skipping it silently. Linked folders are not walked into."""
+    there instead of skipping it silently. Linked folders inside are not walked into (a folder named
+    here may itself be a link: content/ on another disk, say)."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():
             files += sorted(_walk(path))
         else:
             files.append(path)

@@ -139,6 +139,18 @@ def test_symlinks_under_content_are_refused_and_never_read(tmp_path: Path) -> No
     assert report.blocking
 
 
+def test_content_itself_may_be_a_link(tmp_path: Path) -> None:
+    """A deployment may keep content/ elsewhere: only links inside it are refused."""
+    real = tmp_path / "real"
+    _write(real, 2021, "good-unit")
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "content").symlink_to(real / "content")
+    assert _check(root) == []
+    report = check_files(declaration_files([root / "content"]), Context({}, content=root / "content"))
+    assert [d.decl.unit_id for d in report.documents] == ["good-unit"]
+
+
 def test_only_content_year_file_depth_is_accepted(tmp_path: Path) -> None:
     root = tmp_path / "p"
     _write(root, 2021, "good-unit")
@@ -266,21 +278,23 @@ def _wait_for(proc: subprocess.Popen[str], line: str) -> None:
 
 @pytest.mark.slow
 def test_a_second_concurrent_build_is_refused_and_the_first_completes(tmp_path: Path) -> None:
-    root = _synth_project(tmp_path, 60)
+    root = _synth_project(tmp_path, 30)
     first = _start(root, "build")
     try:
         _wait_for(first, "生成页面")
-        for args in (("build", "-q"), ("build", "--preview", "-q"), ("archive", "2021", "--note", "n", "-q")):
+        for args in (("build", "-q"), ("build", "-q", "--year", "2024"), ("archive", "2024", "--note", "n", "-q")):
             second = _disclose(root, *args)
             assert second.returncode == 1, (args, second.stderr)
-            assert "正在运行" in second.stderr and f"进程 {first.pid}" in second.stderr, second.stderr
+            assert "正在运行" in second.stderr and f"进程 {first.pid}：disclose build" in second.stderr, second.stderr
             assert first.poll() is None, "the first build was over before the second was refused"
+        preview = _disclose(root, "build", "--preview", "-q")  # another output: it may run meanwhile
+        assert preview.returncode == 0, preview.stderr
         assert first.wait(timeout=600) == 0
     finally:
         first.kill()
     assert not (root / "archive").exists()
     pages = list((root / "site").glob("*/*/index.html"))
-    assert len([p for p in pages if p.parent.parent.name.isdigit()]) == 60
+    assert len([p for p in pages if p.parent.parent.name.isdigit()]) == 30
     again = _disclose(root, "build", "-q")  # the lock is released with the first build
     assert again.returncode == 0, again.stderr
 
