@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import fcntl
 import functools
 import gzip
 import os
@@ -57,6 +58,31 @@ class BuildFailed(Exception):
         self.report = report
 
 
+class Busy(Exception):
+    """Another build or archive of the same project is running; nothing was done."""
+
+
+@contextmanager
+def project_lock(project: Project, command: str, output: str = "public") -> Iterator[None]:
+    """One writing command at a time per output of a project (`public`: build and archive, which freezes
+    what build publishes and shares its cache; `preview`): two would wipe each other's work folder
+    (build/public …), staging and target. A second one is refused at once, naming the first; the lock
+    (flock on build/<output>.lock) goes with the process holding it, however it ends: a killed build
+    never blocks the next one."""
+    project.build.mkdir(parents=True, exist_ok=True)
+    with open(project.build / f"{output}.lock", "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "另一个进程"
+            raise Busy(f"本项目的另一个命令正在运行（{holder}），请等它结束后再试；未做任何改动") from None
+        handle.truncate(0)
+        handle.write(f"进程 {os.getpid()}：disclose {command}")
+        handle.flush()
+        yield
+
+
 def source_date_epoch(docs: Sequence[Document]) -> int:
     """A build date taken from the content itself, so that two builds of it are byte-identical."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
@@ -69,7 +95,7 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
 def check_all(project: Project, stages: Stages) -> Report:
     with stages.stage("检查"):
         files = declaration_files([project.content]) if project.content.exists() else []
-        return check_files(files, Context(project.levels))
+        return check_files(files, Context(project.levels, project.content))
 
 
 def public_documents(report: Report, years: Sequence[int] = ()) -> list[Document]:
@@ -198,7 +224,7 @@ def build_sites(
         for summary, names in zip(summaries, workers.fork_map(render, summaries, stages.parallel), strict=True):
             sites[str(summary.year)] = SiteFiles(work / str(summary.year) / "docs", names)
     with stages.stage("数据下载"):
-        export.add_packages(sites, docs, project, options)  # what MkDocs needs; each table's files come later
+        export.add_packages(sites, docs, project, options, kept)  # what MkDocs needs; tables' files come later
     jobs = export.download_jobs(sites, docs, project, options)
     built = [int(k) for k in sites if k != PORTAL]
     parts = {k: split_parts(k, files, work) if stages.parallel else [] for k, files in sites.items() if k}
@@ -263,7 +289,14 @@ def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) ->
 
     With `years`, only those years' sites (and the portal) are rebuilt: every other year's site is
     taken from the published site/ as it is (built too where site/ has none yet).
+    Raises Busy while another build of the project runs, PublishRefused for a read-only site/.
     """
+    with project_lock(project, "build"):
+        return _build_public(project, stages, years)
+
+
+def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Report:
+    publish.refuse_read_only(project.site)
     report = check_all(project, stages)
     if report.blocking:
         raise BuildFailed(report)
@@ -300,6 +333,12 @@ def build_preview(project: Project, stages: Stages, target: Path | None = None) 
     target = target or project.preview_site
     if target.resolve() == project.site.resolve():
         raise ValueError("预览与公开网站不能共用输出目录")
+    with project_lock(project, "build --preview", "preview"):
+        return _build_preview(project, stages, target)
+
+
+def _build_preview(project: Project, stages: Stages, target: Path) -> Report:
+    publish.refuse_read_only(target)
     report = check_all(project, stages)
     docs, options, broken = preview_inputs(report)
     staging = publish.staging_dir(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ PUBLICATION_DAYS = 20  # 预算法: disclose within 20 days of approval
 @dataclass(frozen=True)
 class Context:
     levels: dict[str, Level]
+    content: Path | None = None  # the project's content/: files under it must sit at content/<year>/<file>
 
 
 Rule = Callable[[Document, Context], Iterator[Problem]]
@@ -274,18 +276,52 @@ class Report:
         return [p for p in self.problems if p.file == str(path)]
 
 
+_SUFFIXES = (".yaml", ".yml")
+_YEAR_FOLDER = re.compile(r"^\d{4}$")
+
+
 def declaration_files(paths: Iterable[Path]) -> list[Path]:
+    """The files a check reads: those named, and under each folder every YAML file (any case of the
+    suffix) and every symbolic link, at any depth, so that check_file can refuse what does not belong
+    there instead of skipping it silently. Linked folders inside are not walked into (a folder named
+    here may itself be a link: content/ on another disk, say)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            files += sorted(_walk(path))
         else:
             files.append(path)
     return files
 
 
+def _walk(folder: Path) -> Iterator[Path]:
+    for top, dirs, names in os.walk(folder):  # os.walk does not follow linked folders
+        for name in names + dirs:
+            path = Path(top) / name
+            if path.is_symlink() or (name in names and path.suffix.lower() in _SUFFIXES):
+                yield path
+
+
+def _layout(path: Path, ctx: Context) -> Problem | None:
+    """Why a file is not read at all: a symbolic link (it could point anywhere: /etc/passwd would be
+    quoted on the terminal and the preview), a suffix in capitals, or a place other than content/<year>/."""
+    here, content = Path(os.path.abspath(path)), Path(os.path.abspath(ctx.content or "/"))  # links unresolved
+    rel = here.relative_to(content) if ctx.content and here.is_relative_to(content) else None
+    steps = [content.joinpath(*rel.parts[:i]) for i in range(1, len(rel.parts))] if rel else []
+    if path.is_symlink() or any(step.is_symlink() for step in steps):  # the file, or a folder on its way
+        return code("CONTENT_SYMLINK").at(path, 1, 1)
+    if path.suffix.lower() in _SUFFIXES and path.suffix not in _SUFFIXES:
+        return code("YAML_SUFFIX").at(path, 1, 1, actual=path.name, suggested=path.stem + path.suffix.lower())
+    if rel and (len(rel.parts) != 2 or not _YEAR_FOLDER.match(rel.parts[0])):
+        return code("CONTENT_DEPTH").at(path, 1, 1, actual=rel.as_posix())
+    return None
+
+
 def check_file(path: Path, ctx: Context) -> tuple[Document | None, list[Problem]]:
     """Load and check one file on its own (the corpus-wide rules need all files: see check_files)."""
+    refused = _layout(path, ctx)
+    if refused:
+        return None, [refused]
     doc, problems = load(path)
     if doc:
         problems += check_document(doc, ctx)

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import archive
-from .build import BuildFailed, Stages, build_preview, build_public
+from .build import BuildFailed, Busy, Stages, build_preview, build_public, project_lock
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .problems import Severity
+from .publish import PublishRefused
 from .site import SiteError
 
 
@@ -36,7 +37,7 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
     if missing:
         print(f"disclose check: 路径不存在：{', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    report = check_files(declaration_files(paths), Context(project.levels))
+    report = check_files(declaration_files(paths), Context(project.levels, project.content))
     if args.format == "json":
         print(json.dumps([p.as_json() for p in report.problems], ensure_ascii=False, indent=2))
     else:
@@ -47,7 +48,11 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
     stages = Stages(quiet=args.quiet)
     if args.preview:
-        report = build_preview(project, stages)
+        try:
+            report = build_preview(project, stages)
+        except (Busy, PublishRefused) as err:
+            print(f"disclose build: {err}", file=sys.stderr)
+            return 1
         errors = len(report.blocking)
         print(f"disclose: 预览已生成于 {project.preview_site}（{errors} 个错误，详见“问题清单”页）", file=sys.stderr)
         return 0
@@ -62,8 +67,11 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
         print(_report_text(err.report), file=sys.stderr)
         print(f"disclose build: {err}；现有网站保持不变", file=sys.stderr)
         return 1
-    except (SiteError, archive.ArchiveRefused) as err:
+    except (SiteError, archive.ArchiveRefused, PublishRefused) as err:
         print(f"disclose build: {err}；现有网站保持不变", file=sys.stderr)
+        return 1
+    except Busy as err:
+        print(f"disclose build: {err}", file=sys.stderr)
         return 1
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     for problem in shown:
@@ -80,7 +88,11 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_archive(args: argparse.Namespace, project: Project) -> int:
     try:
-        done = archive.create(project, args.year, args.note, args.supersede, Stages(quiet=args.quiet))
+        with project_lock(project, "archive"):
+            done = archive.create(project, args.year, args.note, args.supersede, Stages(quiet=args.quiet))
+    except Busy as err:
+        print(f"disclose archive: {err}", file=sys.stderr)
+        return 1
     except BuildFailed as err:
         print(_report_text(err.report), file=sys.stderr)
         print(f"disclose archive: 检查发现 {len(err.report.blocking)} 个错误，未归档；archive/ 保持不变",

@@ -330,19 +330,25 @@ def cell_text(value: Cell) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DEFUSED_NOTE = "以 = + - @ 或制表符开头的文字前加了单引号 '，以免电子表格软件当作公式执行"
+
+
+def defuse(text: str) -> str:
+    """A cell's text made inert for spreadsheets: what Excel or LibreOffice would run as a formula
+    (= + - @, a tab or CR first) gets a leading ' (OWASP's CSV injection advice). Amounts never need it
+    (the loader refuses negative ones); a "+86…" phone or a "-…" text gets it, as any text would."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def csv_bytes(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]], *, for_excel: bool = False) -> bytes:
-    """RFC 4180 CSV in UTF-8. For Excel: a BOM (else Excel reads GBK) and formula-like text defused."""
+    """RFC 4180 CSV in UTF-8, formula-like text defused (whoever opens it, Excel may). For Excel: a BOM
+    (else Excel reads GBK)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if header is not None:
         writer.writerow(header)
     for row in rows:
-        texts = [cell_text(v) for v in row]
-        if for_excel:
-            texts = ["'" + t if t.startswith(_FORMULA_START) else t for t in texts]
-        writer.writerow(texts)
+        writer.writerow([defuse(cell_text(v)) for v in row])
     return (b"\xef\xbb\xbf" if for_excel else b"") + out.getvalue().encode("utf-8")
 
 
@@ -372,7 +378,7 @@ def descriptor(name: str, title: str, description: str, files: dict[str, bytes],
             "schema": table.schema(),
         })
     package: dict[str, Any] = {"profile": "tabular-data-package", "name": name, "title": title,
-                               "description": description}
+                               "description": f"{description}{DEFUSED_NOTE}。"}
     if homepage:
         package["homepage"] = homepage
     return {**package, "resources": resources}

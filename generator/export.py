@@ -503,8 +503,13 @@ def add_packages(
     docs: Sequence[Document],
     project: Project,
     options: PageOptions,
+    kept: Mapping[int, Path] | None = None,
 ) -> None:
-    """The data packages of each year built and of all years, the JSON Schema and the 数据下载 page."""
+    """The data packages of each year built and of all years, the JSON Schema and the 数据下载 page.
+
+    A year copied in rather than built (`kept`: year → its site folder, archived or kept by `build --year`)
+    is still listed on the page, with the files that site holds.
+    """
     settings = project.settings
     strict = not options.preview
     site_name = str(settings.get("site_name") or "部门整体支出绩效目标公开")
@@ -515,12 +520,13 @@ def add_packages(
     parts = {year: table_rows(year_decls) for year, year_decls in sorted(by_year.items())}
     years = []
     for year in sorted(by_year, reverse=True):
-        if str(year) not in sites:
-            continue  # archived: its snapshot has its files
         title = f"{site_name}：{year} 年度数据"
-        files = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage)
-        _add(sites[str(year)], files, strict=strict)
-        years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(files)), by_year[year]))
+        if str(year) in sites:
+            files = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage)
+            _add(sites[str(year)], files, strict=strict)
+            years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(files)), by_year[year]))
+        elif kept and (kept[year] / "data" / "datapackage.json").is_file():
+            years.append(_kept_year(year, title, kept[year] / "data", by_year[year]))
     title = f"{site_name}：全部年度数据"
     files = package_files("performance-targets", title, _DESCRIPTION, list(parts.values()), homepage)
     files["declaration.schema.json"] = schema_text().encode("utf-8")
@@ -532,6 +538,14 @@ def add_packages(
 
 _DESCRIPTION = ("部门整体支出绩效目标申报表的公开数据：表头、资金情况、项目支出、文字条目、绩效目标与绩效指标。"
                 "金额与占比为原表文字；个人手机号已打码；只含已公开的申报表。")
+
+
+def _kept_year(year: int, title: str, data: Path, decls: list[Declaration]) -> YearFiles:
+    """A year's entry from the files its published site holds (no link to a file that site lacks)."""
+    names = ["datapackage.json", *(f"{t.name}.csv" for t in TABLES)]
+    sizes = {name: (data / name).stat().st_size for name in names if (data / name).is_file()}
+    listed = [decl for decl in decls if (data / f"{decl.unit_id}.json").is_file()]
+    return YearFiles(year, Package(title, f"../{year}/data/", sizes), listed)
 
 
 def _sizes(files: dict[str, bytes]) -> dict[str, int]:

@@ -75,6 +75,10 @@ CODES: dict[str, Code] = {
         Code("FILE_BOM", E, "文件以 BOM 开头，请另存为 UTF-8（无 BOM）"),
         Code("FILE_UNREADABLE", E, "无法读取文件：{detail}"),
         Code("FILE_NAME", E, "文件名应为 content/{year}/{unit_id}.yaml，实为 {actual}"),
+        Code("CONTENT_SYMLINK", E, "content/ 中不能有符号链接（未读取其内容）：请放入文件本身"),
+        Code("CONTENT_DEPTH", E,
+             "申报表文件应直接放在 content/<年度>/ 下（content/<年度>/<单位编号>.yaml），实为 content/{actual}"),
+        Code("YAML_SUFFIX", E, "文件扩展名应为小写：请把 {actual} 改名为 {suggested}"),
         Code("FILE_CONTROL_CHAR", E, "文本中含不可见控制字符 {char}"),
         # -- YAML syntax and safety
         Code("YAML_SYNTAX", E, "YAML 语法错误：{detail}"),

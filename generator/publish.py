@@ -52,15 +52,47 @@ def _alive(stale: Path) -> bool:
     return True
 
 
+class PublishRefused(Exception):
+    """The target cannot be replaced as a whole; it was left as it was."""
+
+
+def refuse_read_only(target: Path) -> None:
+    """Refuse, before any work, to replace a target that is read-only anywhere (itself, a folder inside
+    it, or the folder holding it): the swap would put the new site in and then fail to remove the old
+    one, half-way. A folder without any write permission bit counts as read-only even for root, who
+    could write it: someone made it read-only on purpose."""
+    folders = [target.parent]
+    if target.is_dir() and not target.is_symlink():
+        folders += [Path(top) for top, _, _ in os.walk(target)]  # (os.walk does not follow linked folders)
+    for folder in folders:
+        if not (os.access(folder, os.W_OK | os.X_OK) and folder.stat().st_mode & 0o222):
+            raise PublishRefused(f"{folder} 是只读的，无法替换 {target}（恢复写权限后再试）")
+
+
 def swap_in(staging: Path, target: Path) -> None:
-    """Make staging the target in one step; the previous target is removed afterwards."""
-    if not target.exists():
-        staging.rename(target)
-        return
-    if _exchange(staging, target):
-        shutil.rmtree(staging)  # now holds the previous site
-        return
+    """Make staging the target in one step; the previous target is removed afterwards.
+
+    A failure to swap (a read-only mount, say) raises PublishRefused with the target as it was.
+    """
+    try:
+        if not target.exists():
+            staging.rename(target)
+            return
+        if _exchange(staging, target):
+            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site (else clear_stale will)
+            return
+        _two_renames(staging, target)
+    except OSError as err:
+        raise PublishRefused(f"无法替换 {target}：{err.strerror or err}") from err
+
+
+def _two_renames(staging: Path, target: Path) -> None:
+    """Where renameat2 is missing: two renames, a moment without a site; the old one back on failure."""
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    target.rename(old)  # fallback: two renames, a moment without a site
-    staging.rename(target)
-    shutil.rmtree(old)
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -74,7 +74,7 @@ class Preview:
         return self.root / "work"
 
     def _context(self) -> Context:
-        return Context(self.project.levels)
+        return Context(self.project.levels, self.project.content)
 
     def full_build(self) -> None:
         """Check every file and build every site; then keep each site loaded for page rebuilds."""

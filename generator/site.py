@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
+from . import workers
 from .config import Project
 
 T = TypeVar("T")
@@ -111,9 +111,8 @@ def build_all(
             build(path, source_date_epoch)
             progress(done, len(config_paths))
         return [task() for task in beside]
-    context = multiprocessing.get_context("fork")  # children inherit loaded modules: fast start
     gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
+    with workers.pool(os.cpu_count() or 1) as pool:  # forked: children inherit loaded modules, fast start
         builds = [pool.submit(build, path, source_date_epoch) for path in config_paths]
         others = [pool.submit(task) for task in beside]
         for done, future in enumerate(as_completed(builds), 1):
