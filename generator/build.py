@@ -69,7 +69,12 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
 def check_all(project: Project, stages: Stages) -> Report:
     with stages.stage("检查"):
         files = declaration_files([project.content]) if project.content.exists() else []
-        return check_files(files, Context(project.levels))
+        return with_config(project, check_files(files, Context(project.levels)))
+
+
+def with_config(project: Project, report: Report) -> Report:
+    """The report with site_config/'s own problems first: they block a public build like any error."""
+    return dataclasses.replace(report, problems=[*project.config.problems, *report.problems])
 
 
 def public_documents(report: Report, years: Sequence[int] = ()) -> list[Document]:
