@@ -295,6 +295,9 @@ def preview_inputs(report: Report) -> tuple[list[Document], PageOptions, list[Br
         by_file[problem.file].append(problem)
     loaded = {str(doc.source.path) for doc in report.documents}
     broken = [Broken.of(str(path), by_file[str(path)]) for path in report.files if str(path) not in loaded]
+    # site_config/'s files (with_config): not declarations, their problems are listed on the 问题清单 page too.
+    others = sorted(set(by_file) - loaded - {str(path) for path in report.files})
+    broken += [Broken.of(name, by_file[name]) for name in others]
     return list(report.documents), PageOptions(preview=True, problems=dict(by_file)), broken
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -38,6 +40,7 @@ RELOAD_SCRIPT = b"""<script>
 </script>"""
 
 HEADER_TIMEOUT = 5.0  # seconds a connection may stay silent: a half-sent request must not hold a thread
+HEAD_DEADLINE = 2 * HEADER_TIMEOUT  # seconds for the whole request head, however slowly it trickles in
 MAX_LONG_POLLS = 32  # open live-reload waits (a tab each); more are answered 503 and retried by the script
 MAX_PATH = 2048  # longer request targets are refused (414) before they reach the filesystem
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -177,7 +180,24 @@ class Handler(SimpleHTTPRequestHandler):
     polls: threading.BoundedSemaphore
     timeout = HEADER_TIMEOUT  # socketserver applies it to every read and write of the connection
 
+    def setup(self) -> None:
+        super().setup()
+        # A byte every few seconds never trips the silence timeout: past the deadline the socket is shut,
+        # which ends the read of the request head (the handler then closes the connection).
+        self._deadline = threading.Timer(HEAD_DEADLINE, self._cut)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _cut(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        super().finish()
+
     def parse_request(self) -> bool:
+        self._deadline.cancel()  # the head has arrived: the answer (a long-poll, say) may take its time
         if not super().parse_request():
             return False
         if not allowed_host(self.headers.get("Host"), self.server.server_address):

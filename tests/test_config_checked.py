@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,68 @@ def test_an_unknown_show_filer_value_publishes_nothing_of_the_filer() -> None:
     # The loader refuses it first; should one reach here anyway, nothing of the filer is public.
     assert public_filer_fields("None") == frozenset()
     assert set(FILER_FIELDS) == {"name_and_phone", "name", "none"}
+
+
+def _public_files(site: Path) -> dict[str, bytes]:
+    """Every file of the built site, zipped workbooks unpacked (their XML carries the cells' text)."""
+    import zipfile
+
+    out = {}
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                out.update({f"{path}!{name}": book.read(name) for name in book.namelist()})
+        elif path.is_file():
+            out[str(path)] = path.read_bytes()
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("show", "absent"), [("name", ["1599785", "6299", "联系电话</dt>"]),
+                                              ("none", ["姚尧", "1599785", "6299", "填报人</dt>"])])
+def test_a_build_publishes_no_more_of_the_filer_than_show_filer_allows(tmp_path: Path, show: str,
+                                                                       absent: list[str]) -> None:
+    project = copy_project(tmp_path / "p")
+    settings = project / "site_config" / "site.yml"
+    settings.write_text(settings.read_text("utf-8").replace("show_filer: name_and_phone", f"show_filer: {show}"),
+                        encoding="utf-8")
+    run = disclose(project, "build", "-q")
+    assert run.returncode == 0, run.stderr
+    files = _public_files(project / "site")
+    assert any(name.endswith("guangshui-ldbxj.yaml") for name in files)
+    assert any(name.endswith("guangshui-ldbxj.json") for name in files)
+    for name, data in files.items():
+        text = data.decode("utf-8", errors="replace")
+        assert not [a for a in absent if a in text], name
+    if show == "name":
+        assert "姚尧" in (project / "site/2021/guangshui-ldbxj/index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_a_config_broken_while_serving_is_listed_and_fixed(tmp_path: Path) -> None:
+    from test_serve import fetch, free_port, poll
+
+    project = copy_project(tmp_path / "p")
+    settings = project / "site_config" / "site.yml"
+    good = settings.read_text(encoding="utf-8")
+    port = free_port()
+    log = tmp_path / "stderr.txt"
+    with log.open("wb") as err:
+        server = subprocess.Popen([sys.executable, "-m", "generator", "-C", str(project), "serve", "--port", str(port),
+                                   "-q"], stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        poll(base + "/problems/", "问题清单", server, timeout=90)
+        settings.write_text(good.replace("show_filer: name_and_phone", "show_filer: None"), encoding="utf-8")
+        listed = poll(base + "/problems/", "BAD_ENUM", server)
+        assert "site_config/site.yml" in listed
+        settings.write_text(good, encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "BAD_ENUM" in (fetch(base + "/problems/") or "BAD_ENUM"):
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    console = log.read_text(encoding="utf-8")
+    assert "site.yml:" in console and "error[BAD_ENUM]" in console and "Traceback" not in console

@@ -20,7 +20,7 @@ import pytest
 from conftest import copy_project
 from test_serve import free_port, poll
 
-from generator.serve import HEADER_TIMEOUT, MAX_LONG_POLLS
+from generator.serve import HEAD_DEADLINE, HEADER_TIMEOUT, MAX_LONG_POLLS
 
 pytestmark = pytest.mark.slow
 PAGE = "/2021/guangshui-ldbxj/"
@@ -145,6 +145,22 @@ def test_a_half_sent_request_is_closed_within_the_timeout(clean_console: Served)
         _read_all(sock)  # returns once the server closes the connection
         waited = time.monotonic() - started
     assert waited < HEADER_TIMEOUT + 3
+    assert clean_console.get(PAGE) == 200
+
+
+def test_a_trickling_request_head_is_closed_at_the_deadline(clean_console: Served) -> None:
+    # Slowloris: a byte a second never leaves the connection silent for HEADER_TIMEOUT.
+    with clean_console.connect() as sock:
+        started = time.monotonic()
+        try:
+            for byte in b"GET / HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+                sock.sendall(bytes([byte]))
+                time.sleep(1)
+                assert time.monotonic() - started < HEAD_DEADLINE + 3, "still open past the deadline"
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed by the server
+        else:
+            raise AssertionError("the server read a 100-second request head")
     assert clean_console.get(PAGE) == 200
 
 
