@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .load import _INVALID, _SCALARS, _Bad, _Converter, compose, read_text
+from .load import _INVALID, _SCALARS, _Bad, _Converter, _kind_of, compose, read_text
 from .model import Text, f
 from .problems import Problem
 
@@ -48,6 +48,32 @@ def public_filer_fields(show_filer: str) -> frozenset[str]:
     return FILER_FIELDS.get(show_filer, frozenset())
 
 
+_SITE_CODE = re.compile(r"^\d{10}$", re.ASCII)
+
+
+class SiteUrl(str):
+    """The official address: http(s), a host, ending in / (canonical links and the sitemap start from it)."""
+
+
+class SiteCode(str):
+    """政府网站标识码: ten digits."""
+
+
+def _site_url(text: str) -> SiteUrl | _Bad:
+    parts = urlsplit(text)
+    good = (parts.scheme in ("http", "https") and bool(parts.hostname) and text.endswith("/")
+            and not re.search(r"\s", text) and not parts.query and not parts.fragment)
+    return SiteUrl(text) if good else _Bad("CONFIG_SITE_URL")
+
+
+def _site_code(text: str) -> SiteCode | _Bad:
+    return SiteCode(text) if _SITE_CODE.match(text) else _Bad("CONFIG_SITE_CODE")
+
+
+# The loader's scalar readers, extended by the two values only site.yml has.
+_SCALARS.update({SiteUrl: _site_url, SiteCode: _site_code})
+
+
 @dataclass(frozen=True)
 class SiteSettings:
     """site_config/site.yml: every key the site reads, typed (the file's own comments describe them)."""
@@ -76,8 +102,6 @@ DEFAULT_LEVELS = {  # the Ministry of Finance's matrix, used where site_config/ 
     "满意度指标": Level("满意度指标", ("服务对象满意度指标",), ()),
 }
 
-_SITE_CODE = re.compile(r"^\d{10}$", re.ASCII)
-
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -90,13 +114,15 @@ class SiteConfig:
 
 
 def _node(path: Path) -> tuple[yaml.Node | None, list[Problem]]:
+    """The file's YAML nodes, read exactly as a declaration is; no nodes and no problems if it is absent."""
+    if not path.exists():
+        return None, []
     text, problems = read_text(path)
     return compose(path, text) if text is not None else (None, problems)
 
 
 def load_settings(path: Path) -> tuple[SiteSettings, list[Problem]]:
-    if not path.exists():
-        return SiteSettings(), []
+    """site.yml's settings, or the defaults (with the problems) when it is absent or has any."""
     node, problems = _node(path)
     if node is None:
         return SiteSettings(), problems
@@ -105,39 +131,15 @@ def load_settings(path: Path) -> tuple[SiteSettings, list[Problem]]:
     return (SiteSettings() if converter.problems else settings), sorted(converter.problems)
 
 
-class SiteUrl(str):
-    """The official address: http(s), a host, ending in / (canonical links and the sitemap start from it)."""
-
-
-class SiteCode(str):
-    """政府网站标识码: ten digits."""
-
-
-def _site_url(text: str) -> SiteUrl | _Bad:
-    parts = urlsplit(text)
-    good = (parts.scheme in ("http", "https") and bool(parts.hostname) and text.endswith("/")
-            and not re.search(r"\s", text) and not parts.query and not parts.fragment)
-    return SiteUrl(text) if good else _Bad("CONFIG_SITE_URL")
-
-
-def _site_code(text: str) -> SiteCode | _Bad:
-    return SiteCode(text) if _SITE_CODE.match(text) else _Bad("CONFIG_SITE_CODE")
-
-
-# The loader's scalar readers, extended by the two values only site.yml has.
-_SCALARS.update({SiteUrl: _site_url, SiteCode: _site_code})
-
-
 def load_levels_checked(path: Path) -> tuple[dict[str, Level], list[Problem]]:
-    """indicators.yml: a mapping of level-1 names to {form: [...], variants: [...]}."""
-    if not path.exists():
-        return dict(DEFAULT_LEVELS), []
+    """indicators.yml: a mapping of level-1 names to {form: [...], variants: [...]}; the Ministry's
+    matrix (with the problems) when it is absent or has any."""
     node, problems = _node(path)
     if node is None:
         return dict(DEFAULT_LEVELS), problems
     converter = _Converter(path)
     if not isinstance(node, yaml.MappingNode):
-        converter.report(node, "ROOT_NOT_MAPPING", actual=_kind(node))
+        converter.report(node, "ROOT_NOT_MAPPING", actual=_kind_of(node))
         return dict(DEFAULT_LEVELS), converter.problems
     levels: dict[str, Level] = {}
     first: dict[str, int] = {}
@@ -160,8 +162,12 @@ def load_levels_checked(path: Path) -> tuple[dict[str, Level], list[Problem]]:
     return levels, []
 
 
-def _kind(node: yaml.Node) -> str:
-    return "列表" if isinstance(node, yaml.SequenceNode) else f"“{getattr(node, 'value', '')}”"
+class ConfigInvalid(Exception):
+    """A site_config/ file that does not load cleanly (for callers that cannot report problems)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(p.format() for p in problems))
+        self.problems = problems
 
 
 def load_levels(path: Path) -> dict[str, Level]:
@@ -170,12 +176,6 @@ def load_levels(path: Path) -> dict[str, Level]:
     if problems:
         raise ConfigInvalid(problems)
     return levels
-
-
-class ConfigInvalid(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(p.format() for p in problems))
-        self.problems = problems
 
 
 def load_config(folder: Path) -> SiteConfig:

@@ -85,7 +85,7 @@ CODES: dict[str, Code] = {
         Code("YAML_TOO_DEEP", E, "YAML 嵌套层数过深"),
         Code("DUPLICATE_KEY", E, "键 {key} 重复（首次出现在第 {first} 行），同一处只能写一次，请合并或删除其一"),
         # -- shape of the declaration
-        Code("ROOT_NOT_MAPPING", E, "文件顶层应为键值映射（申报表），实为{actual}"),
+        Code("ROOT_NOT_MAPPING", E, "文件顶层应为“键: 值”映射（申报表或站点配置），实为{actual}"),
         Code("UNKNOWN_KEY", E, "未知的键 {key}{hint}"),
         Code("MISSING_KEY", E, "缺少必填项 {key}（{title}）"),
         Code("WRONG_TYPE", E, "{title}应为{expected}，实为{actual}"),

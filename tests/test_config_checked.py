@@ -6,12 +6,13 @@ import json
 import subprocess
 import sys
 import time
+import typing
 from pathlib import Path
 
 import pytest
 from conftest import copy_project
 
-from generator.config import FILER_FIELDS, Project, public_filer_fields
+from generator.config import FILER_FIELDS, Project, ShowFiler, public_filer_fields
 from generator.export import withhold
 from generator.load import load
 from generator.render import PageOptions
@@ -160,7 +161,7 @@ def test_pages_and_downloads_show_the_same_of_the_filer(show: str, shown: set[st
 def test_an_unknown_show_filer_value_publishes_nothing_of_the_filer() -> None:
     # The loader refuses it first; should one reach here anyway, nothing of the filer is public.
     assert public_filer_fields("None") == frozenset()
-    assert set(FILER_FIELDS) == {"name_and_phone", "name", "none"}
+    assert set(FILER_FIELDS) == set(typing.get_args(ShowFiler)) == {"name_and_phone", "name", "none"}
 
 
 def _public_files(site: Path) -> dict[str, bytes]:
