@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .browser_site import ROOT, SEED_URL, Tabs
+from .browser_site import ROOT, SEED_URL, Tabs, open_with_search_index, search
 from .conftest import _QuietHandler, _Server
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,21 @@ def test_configured_texts_are_shown_as_text(chromium: Any, hostile_config_url: s
         if path == "/":
             assert NAME in page.locator("h1").inner_text()
             assert PUBLISHER in page.locator("article").inner_text()
+    finally:
+        for context in tabs.contexts:
+            context.close()
+
+
+def test_configured_texts_found_by_search_stay_text(chromium: Any, hostile_config_url: str) -> None:
+    tabs = Tabs(chromium, hostile_config_url)
+    try:
+        page = open_with_search_index(tabs, "/")
+        assert search(page, "机构")
+        page.wait_for_timeout(300)
+        assert page.evaluate(_INJECTED) == []
+        shown = page.locator(".md-search-result").inner_text().replace("\u200b", "")  # the index's word breaks
+        assert PUBLISHER in shown and NAME in shown
+        assert tabs.dialogs == [] and tabs.alert_calls() == [] and tabs.errors == []
     finally:
         for context in tabs.contexts:
             context.close()
