@@ -179,6 +179,7 @@ class Handler(SimpleHTTPRequestHandler):
     preview: Preview
     polls: threading.BoundedSemaphore
     timeout = HEADER_TIMEOUT  # socketserver applies it to every read and write of the connection
+    default_request_version = "HTTP/1.0"  # an unparsable request line still gets a status line (not 0.9's bare body)
 
     def setup(self) -> None:
         super().setup()

@@ -58,9 +58,6 @@ def _read_all(sock: socket.socket) -> bytes:
 
 
 def status(answer: bytes) -> int:
-    """The status code; a request line that cannot be parsed is answered as HTTP/0.9 (no status line)."""
-    if answer.startswith(b"<!DOCTYPE HTML>"):
-        return int(answer.split(b"Error code: ", 1)[1].split(b"<", 1)[0])
     assert answer.startswith(b"HTTP/1."), answer[:200]
     return int(answer.split(b" ", 2)[1])
 
