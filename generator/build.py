@@ -95,7 +95,12 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
 def check_all(project: Project, stages: Stages) -> Report:
     with stages.stage("检查"):
         files = declaration_files([project.content]) if project.content.exists() else []
-        return check_files(files, Context(project.levels, project.content))
+        return with_config(project, check_files(files, Context(project.levels, project.content)))
+
+
+def with_config(project: Project, report: Report) -> Report:
+    """The report with site_config/'s own problems first: they block a public build like any error."""
+    return dataclasses.replace(report, problems=[*project.config.problems, *report.problems])
 
 
 def public_documents(report: Report, years: Sequence[int] = ()) -> list[Document]:
@@ -325,6 +330,9 @@ def preview_inputs(report: Report) -> tuple[list[Document], PageOptions, list[Br
         by_file[problem.file].append(problem)
     loaded = {str(doc.source.path) for doc in report.documents}
     broken = [Broken.of(str(path), by_file[str(path)]) for path in report.files if str(path) not in loaded]
+    # site_config/'s files (with_config): not declarations, their problems are listed on the 问题清单 page too.
+    others = sorted(set(by_file) - loaded - {str(path) for path in report.files})
+    broken += [Broken.of(name, by_file[name]) for name in others]
     return list(report.documents), PageOptions(preview=True, problems=dict(by_file)), broken
 
 

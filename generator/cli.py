@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import archive
-from .build import BuildFailed, Busy, Stages, build_preview, build_public, project_lock
+from .build import BuildFailed, Busy, Stages, build_preview, build_public, project_lock, with_config
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .problems import Severity
@@ -37,7 +37,7 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
     if missing:
         print(f"disclose check: 路径不存在：{', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    report = check_files(declaration_files(paths), Context(project.levels, project.content))
+    report = with_config(project, check_files(declaration_files(paths), Context(project.levels, project.content)))
     if args.format == "json":
         print(json.dumps([p.as_json() for p in report.problems], ensure_ascii=False, indent=2))
     else:
@@ -208,6 +208,11 @@ def cmd_serve(args: argparse.Namespace, project: Project) -> int:
             return 2
         print(f"disclose serve: 警告：预览服务对 {args.host} 开放，网络中的其他人可以看到草稿和个人信息",
               file=sys.stderr)
+    if any(p.blocks for p in project.config.problems):  # the preview cannot be built from a broken site_config/
+        for problem in project.config.problems:
+            print(problem.format(), file=sys.stderr)
+        print("disclose serve: site_config/ 有错误，预览服务未启动", file=sys.stderr)
+        return 1
     serve(project, args.host, args.port, quiet=args.quiet)
     return 0
 

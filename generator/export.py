@@ -25,7 +25,7 @@ import yaml
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import datapackage, workers
-from .config import Project
+from .config import Project, public_filer_fields
 from .datapackage import (
     LINE,
     SECTIONS,
@@ -91,11 +91,9 @@ def declaration_json(decl: Declaration) -> bytes:
 
 def withhold(decl: Declaration, show_filer: str) -> Declaration:
     """What the page shows of the filer (site_config show_filer): the downloads show no more."""
-    if show_filer == "none":
-        return dataclasses.replace(decl, filer=None, phone=None)
-    if show_filer == "name":
-        return dataclasses.replace(decl, phone=None)
-    return decl
+    shown = public_filer_fields(show_filer)
+    return dataclasses.replace(decl, filer=decl.filer if "filer" in shown else None,
+                               phone=decl.phone if "phone" in shown else None)
 
 
 def reload(path: Path, text: str) -> Declaration | None:

@@ -1,7 +1,7 @@
-"""Site stage, MkDocs hook: lets pre-rendered HTML blocks bypass Python-Markdown's raw-HTML parser.
+"""Site stage, MkDocs hooks: site_name printed as text; pre-rendered HTML blocks bypass Python-Markdown.
 
-Pure optimisation: the Markdown on disk is complete and renders the same without this hook (under
-another MkDocs-compatible builder, say); the hook only saves the second parse of large tables.
+The HTML-block stash is a pure optimisation: the Markdown on disk is complete and renders the same without
+it (under another MkDocs-compatible builder, say); it only saves the second parse of large tables.
 """
 
 from __future__ import annotations
@@ -9,7 +9,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from markupsafe import Markup, escape
+
 _STASH: dict[str, list[str]] = {}
+
+
+def on_config(config: Any, **_: Any) -> Any:
+    """site_name comes from site_config/site.yml, and Material prints it unescaped (<title>, header, nav)
+    in a Jinja environment without autoescape. As Markup it is the escaped text wherever it is printed,
+    and Material's own `| e` (the logo's title) leaves Markup as it is: escaped once everywhere."""
+    if not isinstance(config.site_name, Markup):
+        config.site_name = escape(config.site_name)
+    return config
 
 
 def _token(page: Any, index: int) -> str:

@@ -89,7 +89,7 @@ CODES: dict[str, Code] = {
         Code("YAML_TOO_DEEP", E, "YAML 嵌套层数过深"),
         Code("DUPLICATE_KEY", E, "键 {key} 重复（首次出现在第 {first} 行），同一处只能写一次，请合并或删除其一"),
         # -- shape of the declaration
-        Code("ROOT_NOT_MAPPING", E, "文件顶层应为键值映射（申报表），实为{actual}"),
+        Code("ROOT_NOT_MAPPING", E, "文件顶层应为“键: 值”映射（申报表或站点配置），实为{actual}"),
         Code("UNKNOWN_KEY", E, "未知的键 {key}{hint}"),
         Code("MISSING_KEY", E, "缺少必填项 {key}（{title}）"),
         Code("WRONG_TYPE", E, "{title}应为{expected}，实为{actual}"),
@@ -105,6 +105,10 @@ CODES: dict[str, Code] = {
         Code("AMOUNT_NOT_FINITE", E, "金额不是有限数值：{actual}"),
         Code("AMOUNT_TOO_LARGE", E, "金额位数过多，疑似填写错误：{actual}"),
         Code("SHARE_FORMAT", E, "占比应写成百分数（如 97.27%），实为 {actual}"),
+        # -- site_config/site.yml values
+        Code("CONFIG_SITE_URL", E,
+             "site_url 应为以 http:// 或 https:// 开头、以 / 结尾的网址（不含空格、? 和 #），实为 {actual}"),
+        Code("CONFIG_SITE_CODE", E, "site_code（政府网站标识码）应为 10 位数字，实为 {actual}"),
         # -- header rules
         Code("LATE_PUBLICATION", W, "公开日期 {published} 距批复日期 {approved} 已 {days} 天，超过预算法规定的 20 天"),
         Code("PUBLISHED_BEFORE_APPROVAL", W, "公开日期 {published} 早于批复日期 {approved}"),

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .chart import bar_chart
-from .config import Level
+from .config import Level, public_filer_fields
 from .load import RESERVED_IDS
 from .model import (
     Declaration,
@@ -153,6 +153,11 @@ class PageOptions:
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # by source path
     archive_banner: str = ""  # set by `disclose archive`: "归档于 DATE…" on every page, linking to archive_page
     archive_page: str = ""  # set by `disclose archive`: the year's 归档说明 page (Markdown, archive.note_page)
+
+    @property
+    def public_filer(self) -> frozenset[str]:
+        """What of the filer the page shows: the same function decides for the downloads (export.withhold)."""
+        return public_filer_fields(self.show_filer)
 
 
 # -- templates ---------------------------------------------------------------------------------
