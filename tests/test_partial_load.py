@@ -107,3 +107,23 @@ def test_preview_page_of_a_partial_file_lists_its_rule_problems(write_decl: Call
     page = Renderer({}, options, {}).broken(broken[0])
     assert "BAD_DATE" in page and "INCOME_TOTAL" in page
     assert "本文件有 2 个错误" in page and "错误[INCOME_TOTAL]" in page
+
+
+SEED_TEXT = (ROOT / "content/2021/guangshui-ldbxj.yaml").read_text(encoding="utf-8")
+VALUE_LINES = [i for i, line in enumerate(SEED_TEXT.split("\n")) if ": " in line and not line.lstrip().startswith("#")]
+
+
+@pytest.mark.parametrize("bad", ["{}", "[]", "~", "x"])
+def test_every_value_of_the_seed_replaced_by_a_wrong_one(write_decl: Callable[..., Path],
+                                                         run_check: Callable[..., Report], bad: str) -> None:
+    """Each value in turn made unreadable: the rules run on the rest without tripping on its None."""
+    for i in VALUE_LINES:
+        lines = SEED_TEXT.split("\n")
+        head = lines[i].split(": ", 1)[0]
+        lines[i] = f"{head}: {bad}"
+        report = run_check(write_decl("\n".join(lines), name="guangshui-ldbxj"))
+        assert report.documents == [] or not any(p.code in LOAD_CODES for p in report.problems), lines[i]
+
+
+LOAD_CODES = {"WRONG_TYPE", "MISSING_KEY", "BAD_ENUM", "BAD_YEAR", "BAD_DATE", "BAD_ID", "EMPTY_TEXT",
+              "AMOUNT_FORMAT", "SHARE_FORMAT"}
