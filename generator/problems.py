@@ -102,7 +102,8 @@ def headline(subject: str, problems: Sequence[Problem]) -> str:
         return f"{subject}没有问题"
     if any(p.blocks for p in problems):
         return f"{subject}有 {tally(problems)}（错误须在公开前改正或豁免）"
-    return f"{subject}没有未豁免的错误，有 {tally(problems)}（不影响公开）"
+    errors = "未豁免的错误" if any(p.waived for p in problems) else "错误"
+    return f"{subject}没有{errors}，有 {tally(problems)}（不影响公开）"
 
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO

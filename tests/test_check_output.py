@@ -140,8 +140,8 @@ def problem(severity: Severity, waived: str | None = None) -> Problem:
 
 @pytest.mark.parametrize(("problems", "title"), [
     ([], "本表没有问题"),
-    ([problem(Severity.INFO)] * 8, "本表没有未豁免的错误，有 8 条提示（不影响公开）"),
-    ([problem(Severity.WARNING), problem(Severity.INFO)], "本表没有未豁免的错误，有 1 个警告、1 条提示（不影响公开）"),
+    ([problem(Severity.INFO)] * 8, "本表没有错误，有 8 条提示（不影响公开）"),
+    ([problem(Severity.WARNING), problem(Severity.INFO)], "本表没有错误，有 1 个警告、1 条提示（不影响公开）"),
     ([problem(Severity.ERROR), problem(Severity.ERROR, "原表如此")],
      "本表有 1 个错误、1 个已豁免的错误（错误须在公开前改正或豁免）"),
     ([problem(Severity.ERROR, "原表如此")], "本表没有未豁免的错误，有 1 个已豁免的错误（不影响公开）"),
@@ -163,7 +163,7 @@ def renderer(report: Report) -> Renderer:
 
 def test_preview_page_of_the_seed_does_not_ask_to_fix_errors(seed_report: Report) -> None:
     page = renderer(seed_report).declaration(seed_report.documents[0])
-    assert "本表没有未豁免的错误，有 8 条提示（不影响公开）" in page
+    assert "本表没有错误，有 8 条提示（不影响公开）" in page
     assert "公开前请处理错误" not in page and "提示[VALUE_QUALITATIVE]" in page and "info[" not in page
 
 
