@@ -18,7 +18,6 @@ from .model import (
     FundingRow,
     FundingTotal,
     Indicator,
-    Money,
     Path_,
     Pos,
     Share,
@@ -40,7 +39,7 @@ class Context:
 Rule = Callable[[Document, Context], Iterator[Problem]]
 # The top-level fields each rule reads. A rule whose fields hold a value that failed to load is
 # not run: its finding would rest on a None standing for that value (the load error says it all).
-_READS: dict[Callable[..., object], tuple[str, ...]] = {}
+_READS: dict[Rule, tuple[str, ...]] = {}
 
 
 def reads(*fields: str) -> Callable[[Rule], Rule]:
@@ -134,8 +133,7 @@ def _totals(rows: Sequence[FundingRow], total: FundingTotal | None, index: int |
     Where the two differ, one of them is wrong and INCOME_TOTAL / EXPENDITURE_TOTAL names it;
     a rule that leans on the total accepts either, so that one mistake is reported once.
     """
-    cells = (column_cell(total, index) if total else None, column_sum(rows, index))
-    return {c.value if isinstance(c, Money) else c for c in cells if c is not None}
+    return {v for v in (total_value(rows, total, index), column_sum(rows, index)) if v is not None}
 
 
 @reads("funding")
