@@ -8,12 +8,24 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .config import Level
-from .load import load
-from .model import PROJECT_TYPES, Document, FundingRow, Indicator, Path_, Pos, column_cell, column_sum, total_value
+from .load import load_partial
+from .model import (
+    PROJECT_TYPES,
+    Document,
+    FundingRow,
+    FundingTotal,
+    Indicator,
+    Path_,
+    Pos,
+    Share,
+    column_cell,
+    column_sum,
+    total_value,
+)
 from .problems import CODES, Problem, Severity, code
 
 _PHONE = re.compile(r"^[\d\s\-()（）+]{7,20}$")
@@ -27,6 +39,22 @@ class Context:
 
 
 Rule = Callable[[Document, Context], Iterator[Problem]]
+# The top-level fields each rule reads. A rule whose fields hold a value that failed to load is
+# not run: its finding would rest on a None standing for that value (the load error says it all).
+_READS: dict[Rule, tuple[str, ...]] = {}
+
+
+def reads(*fields: str) -> Callable[[Rule], Rule]:
+    def register(rule: Rule) -> Rule:
+        _READS[rule] = fields
+        return rule
+    return register
+
+
+def _can_run(doc: Document, fields: Iterable[str]) -> bool:
+    """Whether every value under these top-level fields loaded."""
+    wanted = set(fields)
+    return not any(path[0] in wanted for path in doc.invalid)
 
 
 def _at(doc: Document, code_name: str, *path: str | int, **params: object) -> Problem:
@@ -36,6 +64,7 @@ def _at(doc: Document, code_name: str, *path: str | int, **params: object) -> Pr
 # -- header ------------------------------------------------------------------------------------
 
 
+@reads("approval_date", "publication_date")
 def publication_in_time(doc: Document, ctx: Context) -> Iterator[Problem]:
     approved, published = doc.decl.approval_date, doc.decl.publication_date
     if approved and published:
@@ -47,6 +76,7 @@ def publication_in_time(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield _at(doc, "PUBLISHED_BEFORE_APPROVAL", "publication_date", **params)
 
 
+@reads("phone")
 def phone_format(doc: Document, ctx: Context) -> Iterator[Problem]:
     if doc.decl.phone and not _PHONE.match(doc.decl.phone):
         yield _at(doc, "PHONE_FORMAT", "phone", actual=doc.decl.phone)
@@ -63,6 +93,7 @@ def _columns(doc: Document) -> list[tuple[str, tuple[str | int, ...], int | None
     return cols
 
 
+@reads("funding", "year")
 def history_shape(doc: Document, ctx: Context) -> Iterator[Problem]:
     funding = doc.decl.funding
     if not funding:
@@ -82,6 +113,7 @@ def history_shape(doc: Document, ctx: Context) -> Iterator[Problem]:
                   expected=f"{expected[0]}、{expected[1]}", actual="、".join(map(str, filed)))
 
 
+@reads("funding")
 def totals_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
     funding = doc.decl.funding
     if not funding:
@@ -97,34 +129,54 @@ def totals_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
                           column=label, expected=expected, actual=filed.text)
 
 
+def _totals(rows: Sequence[FundingRow], total: FundingTotal | None, index: int | None) -> set[Decimal]:
+    """What a column's total may be: the filed 合计 cell and the sum of the rows.
+
+    Where the two differ, one of them is wrong and INCOME_TOTAL / EXPENDITURE_TOTAL names it;
+    a rule that leans on the total accepts either, so that one mistake is reported once.
+    """
+    return {v for v in (total_value(rows, total, index), column_sum(rows, index)) if v is not None}
+
+
+@reads("funding")
 def budget_balances(doc: Document, ctx: Context) -> Iterator[Problem]:
     funding = doc.decl.funding
     if not funding:
         return
     for label, suffix, index in _columns(doc):
-        income = total_value(funding.income, funding.income_total, index)
-        spending = total_value(funding.expenditure, funding.expenditure_total, index)
-        if income is not None and spending is not None and income != spending:
+        income = _totals(funding.income, funding.income_total, index)
+        spending = _totals(funding.expenditure, funding.expenditure_total, index)
+        if income and spending and not income & spending:
             where = ("funding", "expenditure_total", *suffix) if funding.expenditure_total else ("funding",)
-            yield _at(doc, "UNBALANCED", *where, income=income, expenditure=spending, column=label)
+            yield _at(doc, "UNBALANCED", *where, column=label,
+                      income=total_value(funding.income, funding.income_total, index),
+                      expenditure=total_value(funding.expenditure, funding.expenditure_total, index))
 
 
+def _at_precision(percent: Decimal, filed: Share) -> str:
+    """A computed share written to the filed share's decimals (四舍五入), as the form would show it."""
+    return f"{percent.quantize(filed.tolerance, rounding=ROUND_HALF_UP)}%"
+
+
+@reads("funding")
 def shares_agree(doc: Document, ctx: Context) -> Iterator[Problem]:
     funding = doc.decl.funding
     if not funding:
         return
     for side, label in (("income", "收入构成"), ("expenditure", "支出构成")):
         rows: tuple[FundingRow, ...] = getattr(funding, side)
-        total = total_value(rows, getattr(funding, f"{side}_total"), None)
-        if not total:
+        totals = _totals(rows, getattr(funding, f"{side}_total"), None) - {Decimal(0)}
+        if not totals:
             continue
+        # The expected share is computed against the rows' sum: a wrong filed 合计 is its own error.
+        base = column_sum(rows, None) or max(totals)
         for i, row in enumerate(rows):
             if row.share is None or row.amount is None:
                 continue
-            exact = row.amount.value * 100 / total
-            if abs(row.share.percent - exact) > row.share.tolerance:
+            share, amount = row.share, row.amount.value
+            if all(abs(share.percent - amount * 100 / total) > share.tolerance for total in totals):
                 yield _at(doc, "SHARE_MISMATCH", "funding", side, i, "share",
-                          name=row.name, actual=row.share.text, expected=f"{exact:.4f}%")
+                          name=row.name, actual=share.text, expected=_at_precision(amount * 100 / base, share))
         shares = [r.share for r in rows]
         if shares and all(shares):
             filed = sum((s.percent for s in shares if s), Decimal(0))
@@ -132,9 +184,20 @@ def shares_agree(doc: Document, ctx: Context) -> Iterator[Problem]:
                 yield _at(doc, "SHARE_SUM", "funding", side, side=label, actual=f"{filed}%")
 
 
+@reads("funding")
+def total_shares(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """A 合计 row's 占比 is 100% (within its filed precision), whatever the rows say."""
+    funding = doc.decl.funding
+    for side, label in (("income", "收入构成"), ("expenditure", "支出构成")):
+        total: FundingTotal | None = getattr(funding, f"{side}_total") if funding else None
+        if total and total.share and abs(total.share.percent - 100) > total.share.tolerance:
+            yield _at(doc, "TOTAL_SHARE", "funding", f"{side}_total", "share", side=label, actual=total.share.text)
+
+
 # -- projects ----------------------------------------------------------------------------------
 
 
+@reads("funding", "projects")
 def projects_sum(doc: Document, ctx: Context) -> Iterator[Problem]:
     funding = doc.decl.funding
     rows = [(i, r) for i, r in enumerate(funding.expenditure if funding else ()) if r.name == "项目支出"]
@@ -148,6 +211,7 @@ def projects_sum(doc: Document, ctx: Context) -> Iterator[Problem]:
                   expected=row.amount.text, actual=budgets)
 
 
+@reads("projects")
 def project_budgets(doc: Document, ctx: Context) -> Iterator[Problem]:
     for i, p in enumerate(doc.decl.projects):
         if p.budget and p.total_budget and p.budget.value > p.total_budget.value:
@@ -155,6 +219,7 @@ def project_budgets(doc: Document, ctx: Context) -> Iterator[Problem]:
                       budget=p.budget.text, total=p.total_budget.text)
 
 
+@reads("projects", "year")
 def project_types(doc: Document, ctx: Context) -> Iterator[Problem]:
     year = doc.decl.year
     for i, p in enumerate(doc.decl.projects):
@@ -177,6 +242,7 @@ def _indicators(doc: Document) -> Iterator[tuple[tuple[str | int, ...], Indicato
             yield ("annual", "goals", g, "indicators", i), ind
 
 
+@reads("long_term", "annual")
 def indicator_levels(doc: Document, ctx: Context) -> Iterator[Problem]:
     for path, ind in _indicators(doc):
         level = ctx.levels.get(ind.level1)
@@ -186,6 +252,7 @@ def indicator_levels(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield _at(doc, "LEVEL2_UNKNOWN", *path, "level2", actual=ind.level2, level1=ind.level1)
 
 
+@reads("long_term", "annual")
 def indicator_values(doc: Document, ctx: Context) -> Iterator[Problem]:
     for path, ind in _indicators(doc):
         if not ind.value:
@@ -197,6 +264,7 @@ def indicator_values(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield _at(doc, "RATE_OVER_100", *path, "value", name=ind.name, actual=ind.value)
 
 
+@reads("annual")
 def goals_have_indicators(doc: Document, ctx: Context) -> Iterator[Problem]:
     for g, goal in enumerate(doc.decl.annual.goals):
         if not goal.indicators:
@@ -210,6 +278,7 @@ RULES: tuple[Rule, ...] = (
     totals_add_up,
     budget_balances,
     shares_agree,
+    total_shares,
     projects_sum,
     project_budgets,
     project_types,
@@ -224,6 +293,8 @@ RULES: tuple[Rule, ...] = (
 
 def apply_waivers(doc: Document, problems: list[Problem]) -> list[Problem]:
     """Mark waived errors (never drop them); report waivers that name no error or are unused."""
+    if not _can_run(doc, ("waivers",)):
+        return problems  # an unreadable waiver waives nothing; its load error blocks the document
     reasons = {str(w.code): str(w.reason) for w in doc.decl.waivers}
     out = [p.waive(reasons[p.code]) if p.code in reasons and p.severity is Severity.ERROR else p
            for p in problems]
@@ -232,17 +303,20 @@ def apply_waivers(doc: Document, problems: list[Problem]) -> list[Problem]:
         known = w.code in CODES and CODES[w.code].severity is Severity.ERROR
         if not known:
             out.append(_at(doc, "WAIVER_UNKNOWN", "waivers", i, "code", actual=w.code))
-        elif w.code not in used:
+        elif w.code not in used and doc.complete:  # a skipped rule may be the one it waives
             out.append(_at(doc, "WAIVER_UNUSED", "waivers", i, "code", actual=w.code))
     return out
 
 
 def check_document(doc: Document, ctx: Context) -> list[Problem]:
-    problems = [p for rule in RULES for p in rule(doc, ctx)]
+    """Every rule's problems, for the rules whose inputs loaded (all of them for a complete document)."""
+    problems = [p for rule in RULES if _can_run(doc, _READS[rule]) for p in rule(doc, ctx)]
     return apply_waivers(doc, problems)
 
 
 def file_name(doc: Document) -> Iterator[Problem]:
+    if not _can_run(doc, ("year", "unit_id")):
+        return
     path, decl = doc.source.path, doc.decl
     if path.stem != decl.unit_id or path.parent.name != str(decl.year):
         actual = "/".join(path.parts[-2:])
@@ -318,15 +392,19 @@ def _layout(path: Path, ctx: Context) -> Problem | None:
 
 
 def check_file(path: Path, ctx: Context) -> tuple[Document | None, list[Problem]]:
-    """Load and check one file on its own (the corpus-wide rules need all files: see check_files)."""
+    """Load and check one file on its own (the corpus-wide rules need all files: see check_files).
+
+    The rules run on whatever loaded, so that a file's problems are all reported at once; the
+    document is returned only when it loaded completely (a partial one is never rendered).
+    """
     refused = _layout(path, ctx)
     if refused:
         return None, [refused]
-    doc, problems = load(path)
+    doc, problems = load_partial(path)
     if doc:
         problems += check_document(doc, ctx)
         problems += file_name(doc)
-    return doc, problems
+    return (doc if doc and doc.complete else None), problems
 
 
 def assemble(files: Sequence[Path], results: Sequence[tuple[Document | None, list[Problem]]]) -> Report:

@@ -18,15 +18,21 @@ from .problems import Severity
 from .publish import PublishRefused
 from .site import SiteError
 
+SEVERITIES = {s.value: s for s in Severity}
 
-def _report_text(report: Report) -> str:
-    lines = [p.format() for p in report.problems]
+
+def _report_text(report: Report, least: Severity = Severity.INFO) -> str:
+    """Each problem of `least` severity or worse on a line, then a summary counting them all."""
+    shown = [p for p in report.problems if p.severity.rank >= least.rank]
     counts = Counter(p.severity for p in report.problems if not p.waived)
     waived = sum(1 for p in report.problems if p.waived)
+    hidden = len(report.problems) - len(shown)
+    lines = [p.format() for p in shown]
     lines.append(
         f"检查了 {len(report.files)} 个文件："
         f"错误 {counts[Severity.ERROR]} 个，警告 {counts[Severity.WARNING]} 个，"
         f"提示 {counts[Severity.INFO]} 个，已豁免 {waived} 个"
+        + (f"；其中 {hidden} 个未列出（--severity info 列出全部）" if hidden else "")
     )
     return "\n".join(lines)
 
@@ -38,10 +44,12 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
         print(f"disclose check: 路径不存在：{', '.join(map(str, missing))}", file=sys.stderr)
         return 2
     report = with_config(project, check_files(declaration_files(paths), Context(project.levels, project.content)))
-    if args.format == "json":
-        print(json.dumps([p.as_json() for p in report.problems], ensure_ascii=False, indent=2))
+    if args.format == "json":  # every problem unless asked: a program filters for itself
+        least = SEVERITIES[args.severity or "info"]
+        shown = [p.as_json() for p in report.problems if p.severity.rank >= least.rank]
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
-        print(_report_text(report))
+        print(_report_text(report, SEVERITIES[args.severity or "warning"]))
     return 1 if report.blocking else 0
 
 
@@ -224,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="检查申报表，列出全部问题")
     check.add_argument("paths", nargs="*", help="文件或目录（默认 content/）")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--severity", choices=list(SEVERITIES),
+                       help="列出的最低级别：error（只列错误）、warning（错误和警告，文本格式的默认）、"
+                            "info（全部，JSON 格式的默认）；摘要总是统计全部问题")
     check.set_defaults(func=cmd_check)
     build = sub.add_parser("build", help="检查并生成公开网站 site/（有错误则不写入任何文件）")
     build.add_argument("--year", type=int, action="append",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import difflib
@@ -11,7 +12,6 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u206
 # Markdown reads a lone CR as a line break, and STX/ETX are its own placeholders for raw HTML.
 _VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _INVALID: Any = object()  # a value that failed to convert; its problem is already reported
+# Line breaks to libyaml but not to an editor (or, for \r\n, one break either way but worth the
+# slow path): NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR and CR. They arrive by copy-paste.
+_YAML_ONLY_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
 
 # libyaml composes ~14× faster than PyYAML's Python composer; both build nodes only, never objects.
@@ -59,17 +62,38 @@ def _too_deep(text: str) -> Pos | None:
     return _line_col(text, deep.start()) if deep else None
 
 
-def _refused(path: Path, root: yaml.Node) -> Problem | None:
+class Lines:
+    """Maps libyaml's marks to the line:col an editor shows.
+
+    libyaml also breaks lines at U+0085, U+2028 and U+2029 (and a lone CR); an editor breaks only
+    at LF. A mark's index counts characters, so where the two differ the position is recomputed
+    from the index; otherwise libyaml's own line and column are already the editor's.
+    """
+
+    def __init__(self, text: str):
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))] if _YAML_ONLY_BREAKS.search(text) else None
+
+    def pos(self, mark: Any) -> Pos:
+        if self.starts is None:
+            return mark.line + 1, mark.column + 1
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
+
+    def of(self, node: yaml.Node) -> Pos:
+        return self.pos(node.start_mark)
+
+
+def _refused(path: Path, root: yaml.Node, lines: Lines) -> Problem | None:
     """The first alias (a node reached twice), explicit non-standard tag or merge key, if any."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            return code("YAML_ALIAS").at(path, *_pos_of(node))
+            return code("YAML_ALIAS").at(path, *lines.of(node))
         seen.add(id(node))
         if node.tag not in _STANDARD_TAGS or (_is_null(node) and node.value not in _NULLS):
-            return code("YAML_TAG").at(path, *_pos_of(node), tag=node.tag)
+            return code("YAML_TAG").at(path, *lines.of(node), tag=node.tag)
         if isinstance(node, yaml.MappingNode):
             stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
         elif isinstance(node, yaml.SequenceNode):
@@ -99,10 +123,6 @@ def _zh_syntax(problem: str) -> str:
         if problem.startswith(english):
             return f"{chinese}（{problem}）"
     return problem
-
-
-def _pos_of(node: yaml.Node) -> Pos:
-    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def _line_col(text: str, offset: int) -> Pos:
@@ -148,7 +168,7 @@ def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = Lines(text).pos(mark) if mark else (1, 1)
         if "alias" in str(err.problem):  # an alias to no anchor: still an alias
             return None, [code("YAML_ALIAS").at(path, line, col)]
         return None, [code("YAML_SYNTAX").at(path, line, col, detail=_zh_syntax(str(err.problem or err.context)))]
@@ -159,24 +179,37 @@ def compose(path: Path, text: str) -> tuple[yaml.Node | None, list[Problem]]:
     if node is None:
         return None, [code("FILE_EMPTY").at(path, 1, 1)]
     # Anchors need "&", aliases "*" and tags "!": a file without them needs no walk over its nodes.
-    refused = _refused(path, node) if any(c in text for c in "&*!") else None
+    refused = _refused(path, node, Lines(text)) if any(c in text for c in "&*!") else None
     return (None, [refused]) if refused else (node, [])
 
 
 class _Converter:
-    """Converts a node tree into model dataclasses, collecting every problem instead of stopping."""
+    """Converts a node tree into model dataclasses, collecting every problem instead of stopping.
 
-    def __init__(self, path: Path):
+    A value that fails to convert is reported, its place recorded in `invalid` and None put in
+    its stead, so that the rest of the document is still built and the rules can run on it.
+    """
+
+    def __init__(self, path: Path, lines: Lines | None = None):
         self.path = path
+        self.lines = lines or Lines("")
         self.problems: list[Problem] = []
         self.positions: dict[Path_, Pos] = {}
+        self.invalid: set[Path_] = set()
 
     def report(self, node: yaml.Node, name: str, **params: object) -> Any:
-        self.problems.append(code(name).at(self.path, *_pos_of(node), **params))
+        self.problems.append(code(name).at(self.path, *self.lines.of(node), **params))
         return _INVALID
 
+    def kept(self, value: Any, where: Path_) -> Any:
+        """The value, or None (its place recorded as invalid) if it failed to convert."""
+        if value is _INVALID:
+            self.invalid.add(where)
+            return None
+        return value
+
     def convert(self, node: yaml.Node, tp: Any, where: Path_, title: str) -> Any:
-        self.positions[where] = _pos_of(node)
+        self.positions[where] = self.lines.of(node)
         kind, arg = _plan(tp)
         if kind == "optional":
             return None if _is_null(node) else self.convert(node, arg, where, title)
@@ -202,14 +235,14 @@ class _Converter:
             return self.report(node, "TEXT_TOO_LONG", title=title, length=len(node.value), limit=MAX_TEXT_CHARS)
         parsed = _SCALARS[tp](node.value.strip() if tp is not Text else node.value)
         if isinstance(parsed, _Bad):
-            return self.report(node, parsed.code, title=title, actual=node.value)
+            return self.report(node, parsed.code, title=title, actual=node.value, **parsed.params)
         return parsed
 
     def sequence(self, node: yaml.Node, item: Any, where: Path_, title: str) -> Any:
         if not isinstance(node, yaml.SequenceNode):
             return self.report(node, "WRONG_TYPE", title=title, expected="列表", actual=_kind_of(node))
-        items = [self.convert(n, item, (*where, i), title) for i, n in enumerate(node.value)]
-        return _INVALID if any(v is _INVALID for v in items) else tuple(items)
+        return tuple(self.kept(self.convert(n, item, (*where, i), title), (*where, i))
+                     for i, n in enumerate(node.value))
 
     def record(self, node: yaml.Node, cls: Any, where: Path_, title: str) -> Any:
         fields, hints = _shape(cls)
@@ -220,13 +253,11 @@ class _Converter:
         values: dict[str, Any] = {}
         for key, value in self.pairs(node, fields):
             meta = fields[key].metadata
-            values[key] = self.convert(value, hints[key], (*where, key), meta["title"])
+            values[key] = self.kept(self.convert(value, hints[key], (*where, key), meta["title"]), (*where, key))
         for name, fld in fields.items():
             if name not in values and fld.default is dataclasses.MISSING:
                 self.report(node, "MISSING_KEY", key=name, title=fld.metadata["title"])
-                values[name] = _INVALID
-        if any(v is _INVALID for v in values.values()):
-            return _INVALID
+                values[name] = self.kept(_INVALID, (*where, name))
         return cls(**values)
 
     def pairs(self, node: yaml.MappingNode, fields: dict[str, Any]) -> Iterator[tuple[str, yaml.Node]]:
@@ -244,7 +275,7 @@ class _Converter:
                 close = difflib.get_close_matches(key, list(fields), n=1)
                 self.report(key_node, "UNKNOWN_KEY", key=key, hint=f"，是否应为 {close[0]}？" if close else "")
             else:
-                seen[key] = key_node.start_mark.line + 1
+                seen[key] = self.lines.of(key_node)[0]
                 yield key, value
 
 
@@ -283,11 +314,11 @@ def _kind_of(node: yaml.Node) -> str:
     return "空值" if _is_null(node) else f"“{node.value}”"
 
 
-@dataclass(frozen=True)
 class _Bad:
-    """A scalar that failed to parse, with the problem code that says why."""
+    """A scalar that failed to parse: the problem code that says why, and its message's own fields."""
 
-    code: str
+    def __init__(self, code: str, **params: str):
+        self.code, self.params = code, params
 
 
 def _money(text: str) -> Money | _Bad:
@@ -298,8 +329,10 @@ def _money(text: str) -> Money | _Bad:
     if text.lower().lstrip("+-") in (".nan", ".inf", "nan", "inf", "infinity"):
         return _Bad("AMOUNT_NOT_FINITE")
     if text.startswith("-") and _MONEY.match(text[1:]):
+        if Decimal(text) == 0:  # "-0" is zero written with a sign, not a negative amount
+            return _Bad("AMOUNT_FORMAT", hint=f"（零不带负号，请写作 {text[1:]}）")
         return _Bad("AMOUNT_NEGATIVE")
-    return _Bad("AMOUNT_FORMAT")
+    return _Bad("AMOUNT_FORMAT", hint="")
 
 
 def _share(text: str) -> Share | _Bad:
@@ -327,14 +360,15 @@ def _text(text: str) -> Text | _Bad:
 
 # Names the sites already use beside the declaration pages: /<year>/index.md is the year page,
 # /units/index.md the list of units; assets/ and search/ hold the theme's files and the index;
-# data/datapackage.json is the year's data package (a unit's own JSON is data/<unit_id>.json).
-RESERVED_IDS = ("index", "assets", "search", "datapackage")
+# data/datapackage.json is the year's data package (a unit's own JSON is data/<unit_id>.json), and
+# data/ itself is the 数据下载 folder: a page at <year>/data/ would take its place.
+RESERVED_IDS = ("index", "assets", "search", "datapackage", "data")
 
 
 def _unit_id(text: str) -> UnitId | _Bad:
     if not (_UNIT_ID.match(text) and len(text) <= 64):
         return _Bad("BAD_ID")
-    return _Bad("RESERVED_ID") if text in RESERVED_IDS else UnitId(text)
+    return _Bad("RESERVED_ID", reserved="、".join(RESERVED_IDS)) if text in RESERVED_IDS else UnitId(text)
 
 
 _SCALARS: dict[Any, Callable[[str], Any]] = {
@@ -347,17 +381,29 @@ _SCALARS: dict[Any, Callable[[str], Any]] = {
 }
 
 
-def load(path: Path) -> tuple[Document | None, list[Problem]]:
-    """Load one declaration file: the document when it is well-formed, and every problem found."""
+def load_partial(path: Path) -> tuple[Document | None, list[Problem]]:
+    """Load one declaration file as far as it goes, and every problem found.
+
+    The document is None only when no declaration could be built (unreadable file, YAML syntax,
+    a root that is not a mapping). Otherwise values that failed to convert are None and named in
+    `doc.invalid`: such a document may be checked, but never published.
+    """
     text, problems = read_text(path)
     if text is None:
         return None, problems
     node, problems = compose(path, text)
     if node is None:
         return None, problems
-    converter = _Converter(path)
+    converter = _Converter(path, Lines(text))
     decl = converter.convert(node, Declaration, (), "申报表")
     if decl is _INVALID:
         return None, converter.problems
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(decl, Source(path, digest, converter.positions)), converter.problems
+    source = Source(path, digest, converter.positions)
+    return Document(decl, source, frozenset(converter.invalid)), converter.problems
+
+
+def load(path: Path) -> tuple[Document | None, list[Problem]]:
+    """Load one declaration file: the document when every value is well-formed, and every problem found."""
+    doc, problems = load_partial(path)
+    return (doc if doc and doc.complete else None), problems

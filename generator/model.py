@@ -232,3 +232,10 @@ class Document:
 
     decl: Declaration
     source: Source
+    # Values that failed to load (each reported) and stand as None in decl: the rules that read
+    # them are skipped, and such a document is never rendered or published (see load.load_partial).
+    invalid: frozenset[Path_] = frozenset()
+
+    @property
+    def complete(self) -> bool:
+        return not self.invalid

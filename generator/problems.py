@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,6 +18,11 @@ class Severity(enum.Enum):
     @property
     def zh(self) -> str:
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """2 for errors, 1 for warnings, 0 for notes: `--severity` shows this rank and up."""
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
 @dataclass(frozen=True)
@@ -47,9 +55,14 @@ class Problem:
         return replace(self, waived=reason)
 
     def format(self) -> str:
-        label = self.severity.value + ("(已豁免)" if self.waived else "")
+        """One line for a terminal: the severity in Chinese, every invisible character made visible.
+
+        Keys, amounts and dates are quoted from the file: a raw ESC sequence or a bidi override in
+        them would redraw the reviewer's terminal (e.g. fake a clean summary), so none is printed raw.
+        """
+        label = self.severity.zh + ("(已豁免)" if self.waived else "")
         text = f"{self.file}:{self.line}:{self.col}: {label}[{self.code}] {self.message}"
-        return text + (f"（豁免理由：{self.waived}）" if self.waived else "")
+        return visible(text + (f"（豁免理由：{self.waived}）" if self.waived else ""))
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -61,6 +74,36 @@ class Problem:
             "message": self.message,
             "waived": self.waived,
         }
+
+
+def _shown(char: str) -> str:
+    """A control, format (bidi, zero-width), or line/paragraph separator character as its escape."""
+    if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp"):
+        return char
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"U+{ord(char):04X}"
+
+
+def visible(text: str) -> str:
+    """The text with every invisible or terminal-controlling character shown as an escape."""
+    return "".join(map(_shown, text))
+
+
+def tally(problems: Sequence[Problem]) -> str:
+    """The problems counted per severity in words, e.g. "1 个错误、8 条提示" (waived errors apart); "" if none."""
+    counts = Counter("waived" if p.waived else p.severity.value for p in problems)
+    parts = [(counts["error"], "个错误"), (counts["warning"], "个警告"), (counts["info"], "条提示"),
+             (counts["waived"], "个已豁免的错误")]
+    return "、".join(f"{n} {noun}" for n, noun in parts if n)
+
+
+def headline(subject: str, problems: Sequence[Problem]) -> str:
+    """A problem box's title that says what is true: errors (which block publishing) or none."""
+    if not problems:
+        return f"{subject}没有问题"
+    if any(p.blocks for p in problems):
+        return f"{subject}有 {tally(problems)}（错误须在公开前改正或豁免）"
+    errors = "未豁免的错误" if any(p.waived for p in problems) else "错误"
+    return f"{subject}没有{errors}，有 {tally(problems)}（不影响公开）"
 
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -99,8 +142,8 @@ CODES: dict[str, Code] = {
         Code("BAD_YEAR", E, "{title}应为四位年份，实为 {actual}"),
         Code("BAD_DATE", E, "{title}不是有效日期（YYYY-MM-DD）：{actual}"),
         Code("BAD_ID", E, "单位编号应为小写字母、数字和连字符（如 guangshui-ldbxj），实为 {actual}"),
-        Code("RESERVED_ID", E, "单位编号 {actual} 是网站保留的名称（index、assets、search、datapackage），请换一个"),
-        Code("AMOUNT_FORMAT", E, "金额应按原表写成十进制数（如 367.58），实为 {actual}"),
+        Code("RESERVED_ID", E, "单位编号 {actual} 是网站保留的名称（{reserved}），请换一个"),
+        Code("AMOUNT_FORMAT", E, "金额应按原表写成十进制数（如 367.58），实为 {actual}{hint}"),
         Code("AMOUNT_NEGATIVE", E, "金额不能为负数：{actual}"),
         Code("AMOUNT_NOT_FINITE", E, "金额不是有限数值：{actual}"),
         Code("AMOUNT_TOO_LARGE", E, "金额位数过多，疑似填写错误：{actual}"),
@@ -121,6 +164,7 @@ CODES: dict[str, Code] = {
         Code("UNBALANCED", E, "收入合计 {income} 与支出合计 {expenditure} 不相等（{column}）"),
         Code("SHARE_MISMATCH", E, "「{name}」占比填报为 {actual}，按金额计算应为 {expected}"),
         Code("SHARE_SUM", E, "{side}各行占比之和为 {actual}，应为 100%"),
+        Code("TOTAL_SHARE", E, "{side}合计的占比填报为 {actual}，应为 100%"),
         # -- projects
         Code("PROJECT_SUM", E, "项目支出 {expected} 与各项目本年度预算之和 {actual} 不相等"),
         Code("PROJECT_OVER_TOTAL", E, "项目本年度预算 {budget} 超过项目总预算 {total}"),

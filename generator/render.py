@@ -29,7 +29,7 @@ from .model import (
     column_sum,
     total_value,
 )
-from .problems import Problem
+from .problems import Problem, headline
 
 _MARKER = re.compile(
     r"^\s*((?:\d+|[一二三四五六七八九十]+)\s*[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳]|目标\s*\d+\s*[：:])\s*"
@@ -174,7 +174,7 @@ def environment() -> jinja2.Environment:
         finalize=_one_line,
     )
     env.filters.update(md=md_inline, amount=amount, split_marker=split_marker, tojson_zh=_tojson)
-    env.globals.update(matrix_rows=matrix_rows, funding_lines=funding_lines, bar_chart=bar_chart)
+    env.globals.update(matrix_rows=matrix_rows, funding_lines=funding_lines, bar_chart=bar_chart, headline=headline)
     return env
 
 

@@ -17,9 +17,10 @@ from generator.problems import CODES
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL_TEXT = (ROOT / "tests/fixtures/valid/2021/minimal-unit.yaml").read_text(encoding="utf-8")
 LINE = re.compile(
-    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info)(?:\(已豁免\))?"
+    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>错误|警告|提示)(?:\(已豁免\))?"
     r"\[(?P<code>[A-Z0-9_]+)\] (?P<message>.+)$"
 )
+SEVERITY = {"错误": "error", "警告": "warning", "提示": "info"}  # printed in Chinese, JSON keeps the values
 SUMMARY = re.compile(
     r"^检查了 (\d+) 个文件：错误 (\d+) 个，警告 (\d+) 个，提示 (\d+) 个，已豁免 (\d+) 个$")
 
@@ -85,7 +86,7 @@ def test_errors_exit_1_with_every_problem_of_every_file(project: Path) -> None:
     break_project(project)
     result = disclose("check", cwd=project)
     assert result.returncode == 1
-    found = [(m["file"], int(m["line"]), int(m["col"]), m["severity"], m["code"])
+    found = [(m["file"], int(m["line"]), int(m["col"]), SEVERITY[m["severity"]], m["code"])
              for m in problem_lines(result.stdout)]
     assert found == BROKEN
     assert SUMMARY.match(result.stdout.splitlines()[-1]).groups() == ("4", "5", "1", "0", "0")
@@ -148,7 +149,7 @@ def test_waived_error_is_shown_but_exits_0(project: Path, capsys: pytest.Capture
     out = capsys.readouterr().out
     [match] = problem_lines(out)
     assert (match["line"], match["code"]) == ("19", "PROJECT_SUM")
-    assert "error(已豁免)[PROJECT_SUM]" in out and "原表如此填报" in out
+    assert "错误(已豁免)[PROJECT_SUM]" in out and "原表如此填报" in out
     assert SUMMARY.match(out.splitlines()[-1]).groups() == ("1", "0", "0", "0", "1")
 
     assert main(["-C", str(project), "check", "--format", "json"]) == 0
@@ -158,7 +159,7 @@ def test_waived_error_is_shown_but_exits_0(project: Path, capsys: pytest.Capture
 
 def test_the_seed_project_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["-C", str(ROOT), "check", str(ROOT / "content" / "2021")]) == 0
-    assert "error" not in capsys.readouterr().out
+    assert "错误[" not in capsys.readouterr().out
 
 
 # -- docs/problem-codes.md lists exactly the codes -------------------------------------------------

@@ -107,6 +107,7 @@ GENERATED_REFUSED: dict[str, tuple[Maker, str]] = {
     "just-over-one-mebibyte": (lambda n: base(n).encode() + b"#" * MAX_BYTES, "FILE_TOO_LARGE@1:1"),
     # File names that, as preview pages of broken files, would take the year page's or a unit's place.
     "index": (lambda n: base(n).encode(), "RESERVED_ID@2:10"),
+    "data": (lambda n: base(n).encode(), "RESERVED_ID@2:10"),  # /<year>/data/ is the 数据下载 folder
     "Script-Tags": (lambda n: base(n).encode(), "BAD_ID@2:10"),
 }
 FIFTY_MB = 50 * 1024 * 1024
