@@ -155,7 +155,7 @@ def load_levels_checked(path: Path) -> tuple[dict[str, Level], list[Problem]]:
             continue
         first[name] = key_node.start_mark.line + 1
         spec = converter.convert(value, _LevelSpec, (name,), name)
-        if spec is not _INVALID:
+        if spec is not _INVALID and not converter.invalid:  # a partly read level is reported, not used
             levels[name] = Level(name, tuple(spec.form), tuple(spec.variants))
     if converter.problems:
         return dict(DEFAULT_LEVELS), sorted(converter.problems)

@@ -117,9 +117,9 @@ def test_check_reports_config_problems_with_places(tmp_path: Path) -> None:
     run = disclose(project, "check")
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
-    assert "site_config/site.yml:2:13: error[BAD_ENUM]" in run.stdout
-    assert "site_config/site.yml:3:11: error[CONFIG_SITE_URL]" in run.stdout
-    assert "site_config/indicators.yml:2:1: error[YAML_SYNTAX]" in run.stdout
+    assert "site_config/site.yml:2:13: 错误[BAD_ENUM]" in run.stdout
+    assert "site_config/site.yml:3:11: 错误[CONFIG_SITE_URL]" in run.stdout
+    assert "site_config/indicators.yml:2:1: 错误[YAML_SYNTAX]" in run.stdout
     as_json = json.loads(disclose(project, "check", "--format", "json").stdout)
     assert {p["code"] for p in as_json} >= {"BAD_ENUM", "CONFIG_SITE_URL", "YAML_SYNTAX"}
 
@@ -132,7 +132,7 @@ def test_build_refuses_a_bad_config_and_leaves_site_untouched(tmp_path: Path) ->
     run = disclose(project, "build", "-q")
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert "site_config/site.yml:2:13: error[BAD_ENUM]" in run.stderr
+    assert "site_config/site.yml:2:13: 错误[BAD_ENUM]" in run.stderr
     assert [p.name for p in (project / "site").iterdir()] == ["index.html"]
     assert (project / "site" / "index.html").read_text(encoding="utf-8") == "as published"
 
@@ -143,7 +143,7 @@ def test_serve_reports_a_bad_config_without_a_traceback(tmp_path: Path) -> None:
     run = disclose(project, "serve", "--port", "0", "-q")
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert "site_config/indicators.yml:1:1: error[ROOT_NOT_MAPPING]" in run.stderr
+    assert "site_config/indicators.yml:1:1: 错误[ROOT_NOT_MAPPING]" in run.stderr
 
 
 # -- show_filer: one function decides, pages and downloads use it --------------------------------
@@ -226,4 +226,4 @@ def test_a_config_broken_while_serving_is_listed_and_fixed(tmp_path: Path) -> No
         server.terminate()
         server.wait(timeout=10)
     console = log.read_text(encoding="utf-8")
-    assert "site.yml:" in console and "error[BAD_ENUM]" in console and "Traceback" not in console
+    assert "site.yml:" in console and "错误[BAD_ENUM]" in console and "Traceback" not in console

@@ -178,7 +178,7 @@ def test_disclose_check_reports_content_layout_problems(tmp_path: Path) -> None:
     (root / "content" / "2021" / "passwd.yaml").symlink_to("/etc/passwd")
     done = _disclose(root, "check")
     assert done.returncode == 1
-    assert "content/2021/passwd.yaml:1:1: error[CONTENT_SYMLINK]" in done.stdout
+    assert "content/2021/passwd.yaml:1:1: 错误[CONTENT_SYMLINK]" in done.stdout
     assert "root:" not in done.stdout + done.stderr
 
 
