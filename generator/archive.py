@@ -292,8 +292,7 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
     Raises ArchiveRefused or build.BuildFailed / site.SiteError; then nothing under archive/ (or site/)
     has changed: the snapshot is staged beside archive/ and renamed into place at the very end.
     """
-    from .build import BuildFailed, Stages, build_sites, check_all, public_documents
-    from .render import PageOptions
+    from .build import BuildFailed, Stages, build_sites, check_all, public_documents, public_options
 
     if not note.strip():
         raise ArchiveRefused("--note 须写明归档说明")
@@ -308,8 +307,7 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
         raise ArchiveRefused(f"{year} 年度没有已公开（status: published）的申报表，无法归档")
     drafts = sum(1 for d in report.documents if d.decl.year == year and d.decl.status != "published")
     when = (when or datetime.now(UTC)).replace(microsecond=0)
-    options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")),
-                          archive_banner=banner_text(when, number))
+    options = public_options(project, report, banner_text(when, number))
     staging = publish.staging_dir(project.archive)
     try:
         tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites")
