@@ -1,7 +1,8 @@
-"""Site stage, MkDocs hook: lets pre-rendered HTML blocks bypass Python-Markdown's raw-HTML parser.
+"""Site stage, MkDocs hooks: pre-rendered HTML blocks bypass Python-Markdown's raw-HTML parser; a page left out
+of the nav marks its list page's entry active (below).
 
-Pure optimisation: the Markdown on disk is complete and renders the same without this hook (under
-another MkDocs-compatible builder, say); the hook only saves the second parse of large tables.
+The first is a pure optimisation: the Markdown on disk is complete and renders the same without it (under
+another MkDocs-compatible builder, say); it only saves the second parse of large tables.
 """
 
 from __future__ import annotations
