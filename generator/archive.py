@@ -333,8 +333,7 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
     has changed: the snapshot is staged beside archive/ and renamed into place at the very end, followed by
     the year's chain file (a crash between the two leaves a revision the chain does not record: refused).
     """
-    from .build import BuildFailed, Stages, build_sites, check_all, public_documents
-    from .render import PageOptions
+    from .build import BuildFailed, Stages, build_sites, check_all, public_documents, public_options
 
     if not note.strip():
         raise ArchiveRefused("--note 须写明归档说明")
@@ -356,9 +355,8 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
         supersedes = {"revision": prev.number, "reason": supersede, "manifest_sha256": manifest_sha256(prev.path)}
     target = project.archive / str(year) / f"r{number}"
     years = listed_years(project, report, year)
-    options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")),
-                          archive_banner=banner_text(when, number),
-                          archive_page=note_page(project, target, when, note, docs, supersedes, years))
+    options = public_options(project, report, banner_text(when, number),
+                             note_page(project, target, when, note, docs, supersedes, years))
     staging = publish.staging_dir(project.archive)
     try:
         tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites",

@@ -23,7 +23,7 @@ from . import archive, export, publish, search, site, workers
 from .check import Context, Report, check_files, declaration_files
 from .config import Level, Project
 from .model import Document
-from .privacy import mask
+from .privacy import mask, mask_text
 from .problems import Problem
 from .render import PORTAL, Broken, Corpus, PageOptions, Renderer, YearSummary
 
@@ -110,6 +110,21 @@ def public_documents(report: Report, years: Sequence[int] = ()) -> list[Document
         for doc in report.documents
         if doc.decl.status == "published" and (not years or doc.decl.year in years)
     ]
+
+
+def waived_problems(report: Report) -> dict[str, list[Problem]]:
+    """Waived errors by source file: published with their reasons (docs/problem-codes.md), masked like the page."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for p in report.problems:
+        if p.waived:
+            by_file[p.file].append(dataclasses.replace(p, message=mask_text(p.message), waived=mask_text(p.waived)))
+    return dict(by_file)
+
+
+def public_options(project: Project, report: Report, archive_banner: str = "", archive_page: str = "") -> PageOptions:
+    """What the public pages show: the configured filer details and the waivers (build and archive alike)."""
+    return PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")),
+                       archive_banner=archive_banner, archive_page=archive_page, waived=waived_problems(report))
 
 
 def site_key_dir(key: str) -> str:
@@ -306,7 +321,7 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
     if report.blocking:
         raise BuildFailed(report)
     docs = public_documents(report)
-    options = PageOptions(show_filer=str(project.settings.get("show_filer", "name_and_phone")))
+    options = public_options(project, report)
     frozen = archive.published_snapshots(project)  # every revision verified, every chain complete
     reused: dict[int, Path] = {year: project.site / str(year) for year in {int(d.decl.year) for d in docs}
               if years and year not in years and year not in frozen
@@ -333,7 +348,8 @@ def preview_inputs(report: Report) -> tuple[list[Document], PageOptions, list[Br
     # site_config/'s files (with_config): not declarations, their problems are listed on the 问题清单 page too.
     others = sorted(set(by_file) - loaded - {str(path) for path in report.files})
     broken += [Broken.of(name, by_file[name]) for name in others]
-    return list(report.documents), PageOptions(preview=True, problems=dict(by_file)), broken
+    options = PageOptions(preview=True, problems=dict(by_file), waived=waived_problems(report))
+    return list(report.documents), options, broken
 
 
 def build_preview(project: Project, stages: Stages, target: Path | None = None) -> Report:

@@ -39,6 +39,9 @@ AMOUNT_PATTERN = r"^(0|[1-9]\d*)(\.\d+)?$"
 SHARE_PATTERN = r"^(0|[1-9]\d*)(\.\d+)?%$"
 
 
+YES, NO = "是", "否"  # a boolean cell in every CSV and workbook
+
+
 @dataclass(frozen=True)
 class Column:
     """One field of a table: Table Schema type and constraints, zh-CN title and description."""
@@ -54,6 +57,8 @@ class Column:
                                "description": self.description}
         if self.type == "date":
             out["format"] = "default"  # ISO 8601, YYYY-MM-DD
+        if self.type == "boolean":  # the CSVs say 是/否, as the XLSX and the pages do (cell_text)
+            out["trueValues"], out["falseValues"] = [YES], [NO]
         if self.constraints:
             out["constraints"] = dict(self.constraints)
         return out
@@ -263,7 +268,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "funding", "部门总体资金情况", "收入构成、支出构成的各行及合计行（当年金额与占比），按原表填写；原表空白处为空",
         (*KEY, SIDE, LINE,
-         own("is_total", "是否合计", "true 为该部分的合计行（排在最后），false 为构成项", "boolean"),
+         own("is_total", "是否合计", f"{YES} 为该部分的合计行（排在最后），{NO} 为构成项", "boolean"),
          of(FundingRow, "name", note=f"合计行为“{TOTAL_NAME}”"),
          of(FundingRow, "amount"),
          of(FundingRow, "share")),
@@ -319,7 +324,7 @@ def cell_text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return YES if value else NO
     if isinstance(value, (Money, Share)):
         return value.text
     if isinstance(value, dt.date):

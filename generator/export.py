@@ -254,7 +254,7 @@ class _Sheet:
             self.ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), self.style(num_format=_DATE_FORMAT))
             text = value.isoformat()
         elif isinstance(value, bool):
-            text = "是" if value else "否"
+            text = datapackage.cell_text(value)  # 是/否, as in the CSVs
             self.ws.write_string(row, col, text)
         elif isinstance(value, int):
             text = str(value)

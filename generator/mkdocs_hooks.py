@@ -1,4 +1,5 @@
-"""Site stage, MkDocs hooks: site_name printed as text; pre-rendered HTML blocks bypass Python-Markdown.
+"""Site stage, MkDocs hooks: site_name printed as text; pre-rendered HTML blocks bypass Python-Markdown's
+raw-HTML parser; a page left out of the nav marks its list page's entry active (below).
 
 The HTML-block stash is a pure optimisation: the Markdown on disk is complete and renders the same without
 it (under another MkDocs-compatible builder, say); it only saves the second parse of large tables.
@@ -45,3 +46,34 @@ def on_page_content(html: str, page: Any, **_: Any) -> str:
     for index, block in enumerate(_STASH.pop(page.file.src_uri, [])):
         html = html.replace(f"<p>{_token(page, index)}</p>", block, 1)
     return html
+
+
+# -- where a page outside the nav sits ------------------------------------------------------------
+# Declaration pages (and the portal's unit pages) are left out of the nav: thousands of entries. Material then
+# highlights no tab and leaves the left sidebar empty. Such a page belongs to the list page of its folder
+# (the year site's index.md, units/index.md): that nav entry is marked active while the page renders.
+
+_LENT: dict[str, Any] = {}
+
+
+def _home_entry(page: Any, nav: Any) -> Any:
+    folder = page.file.src_uri.rpartition("/")[0]
+    index = f"{folder}/index.md" if folder else "index.md"
+    return next((p for p in nav.pages if p.file.src_uri == index), None)
+
+
+def on_page_context(context: Any, page: Any, nav: Any, **_: Any) -> Any:
+    if page in nav.pages:
+        return context
+    entry = _home_entry(page, nav)
+    if entry is not None and entry is not page:
+        entry.active = True  # also marks its sections (the 年度 tab) active
+        _LENT[page.file.src_uri] = entry
+    return context
+
+
+def on_post_page(output: str, page: Any, **_: Any) -> str:
+    entry = _LENT.pop(page.file.src_uri, None)
+    if entry is not None:
+        entry.active = False
+    return output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -25,8 +26,9 @@ from .model import (
     FundingTotal,
     Indicator,
     Money,
+    Share,
     column_cell,
-    column_sum,
+    column_total,
     total_value,
 )
 from .problems import Problem, headline
@@ -55,14 +57,15 @@ def md_inline(text: str) -> Markup:
 
 
 def amount(value: Money | Decimal | None) -> str:
+    """An amount as filed; a sum with the places of its terms (366.80 + 0 is "366.80", never "366.8")."""
     if value is None:
         return "—"
-    return value.text if isinstance(value, Money) else _plain(value)
+    return value.text if isinstance(value, Money) else format(value, "f")
 
 
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def filed_date(value: dt.date) -> str:
+    """A date as the form prints it: 2021 年 1 月 28 日, no zero padding."""
+    return f"{value.year} 年 {value.month} 月 {value.day} 日"
 
 
 # -- view models -------------------------------------------------------------------------------
@@ -73,6 +76,18 @@ class Cell:
     text: str
     derived: bool = False  # computed by disclose because the form left it to be derived
 
+    @property
+    def shown(self) -> str:
+        """The text for the page: a computed value says so in the cell itself, not only in a tooltip."""
+        return f"{self.text}（计算）" if self.derived else self.text
+
+
+def total_cell(value: Money | Decimal | None) -> Cell:
+    """A 合计 as filed (Money), or the sum disclose computed where the form left it blank (Decimal)."""
+    if isinstance(value, Money):
+        return Cell(value.text)
+    return Cell(amount(value), value is not None)
+
 
 @dataclass(frozen=True)
 class FundingLine:
@@ -82,30 +97,21 @@ class FundingLine:
 
 
 def funding_lines(rows: Sequence[FundingRow], total: FundingTotal | None, width: int) -> list[FundingLine]:
-    """The rows as filed, then the total as filed or, where the form left it blank, derived."""
-    base = total_value(rows, total, None)
+    """The rows as filed, then the total as filed or, where the form left it blank, computed.
+
+    A blank 占比 stays blank: a share disclose worked out would read as the unit's own figure.
+    """
     lines = []
     for r in rows:
-        share = Cell(r.share.text) if r.share else _derived_share(r.amount, base)
         hist = [Cell(amount(column_cell(r, i))) for i in range(width)]
-        lines.append(FundingLine(r.name, (Cell(amount(r.amount)), share, *hist)))
-    filed = total or FundingTotal()
-    cells = [_filed_or_derived(filed.amount, column_sum(rows, None))]
-    cells.append(Cell(filed.share.text) if filed.share else Cell("100%", True) if base else Cell("—"))
-    cells += [_filed_or_derived(column_cell(filed, i), column_sum(rows, i)) for i in range(width)]
+        lines.append(FundingLine(r.name, (Cell(amount(r.amount)), _share(r.share), *hist)))
+    cells = [total_cell(column_total(rows, total, None)), _share(total.share if total else None)]
+    cells += [total_cell(column_total(rows, total, i)) for i in range(width)]
     return [*lines, FundingLine("合计", tuple(cells), total=True)]
 
 
-def _filed_or_derived(filed: Money | None, derived: Decimal | None) -> Cell:
-    if filed is not None:
-        return Cell(filed.text)
-    return Cell(amount(derived), derived is not None)
-
-
-def _derived_share(value: Money | None, base: Decimal | None) -> Cell:
-    if value is None or not base:
-        return Cell("—")
-    return Cell(f"{value.value * 100 / base:.2f}%", True)
+def _share(share: Share | None) -> Cell:
+    return Cell(share.text if share else "")
 
 
 @dataclass
@@ -153,6 +159,7 @@ class PageOptions:
     problems: dict[str, list[Problem]] = field(default_factory=dict)  # by source path
     archive_banner: str = ""  # set by `disclose archive`: "归档于 DATE…" on every page, linking to archive_page
     archive_page: str = ""  # set by `disclose archive`: the year's 归档说明 page (Markdown, archive.note_page)
+    waived: dict[str, list[Problem]] = field(default_factory=dict)  # waived errors by source path: published
 
     @property
     def public_filer(self) -> frozenset[str]:
@@ -173,7 +180,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_one_line,
     )
-    env.filters.update(md=md_inline, amount=amount, split_marker=split_marker, tojson_zh=_tojson)
+    env.filters.update(md=md_inline, amount=amount, split_marker=split_marker, tojson_zh=_tojson,
+                       filed_date=filed_date)
     env.globals.update(matrix_rows=matrix_rows, funding_lines=funding_lines, bar_chart=bar_chart, headline=headline)
     return env
 
@@ -206,25 +214,54 @@ class YearSummary:
     broken: list[Broken] = field(default_factory=list)
 
     @property
-    def income(self) -> Decimal:
-        return sum((totals(d.decl)[0] or Decimal(0) for d in self.docs), Decimal(0))
+    def income(self) -> str:
+        return self._sum(0)
 
     @property
-    def expenditure(self) -> Decimal:
-        return sum((totals(d.decl)[1] or Decimal(0) for d in self.docs), Decimal(0))
+    def expenditure(self) -> str:
+        return self._sum(1)
+
+    def _sum(self, side: int) -> str:
+        """The year's total of one side with its unit ("366.80 万元"); units never added to each other."""
+        by_unit: dict[str, Decimal] = {}
+        for doc in self.docs:
+            value = _total_values(doc.decl)[side]
+            if value is not None:
+                unit = str(doc.decl.money_unit)
+                by_unit[unit] = by_unit.get(unit, Decimal(0)) + value
+        return " + ".join(f"{amount(v)} {unit}" for unit, v in by_unit.items()) or "—"
 
 
-def totals(decl: Declaration) -> tuple[Decimal | None, Decimal | None]:
-    """Income and expenditure totals of the current year: as filed, else derived from the rows."""
+def _total_values(decl: Declaration) -> tuple[Decimal | None, Decimal | None]:
     f = decl.funding
     if not f:
         return None, None
     return total_value(f.income, f.income_total, None), total_value(f.expenditure, f.expenditure_total, None)
 
 
-def project_spending(decl: Declaration) -> str:
+def totals(decl: Declaration) -> tuple[Cell, Cell]:
+    """Income and expenditure totals of the current year: as filed, else computed from the rows (and labelled)."""
+    f = decl.funding
+    if not f:
+        return Cell("—"), Cell("—")
+    return (total_cell(column_total(f.income, f.income_total, None)),
+            total_cell(column_total(f.expenditure, f.expenditure_total, None)))
+
+
+def _project_row(decl: Declaration) -> FundingRow | None:
     rows = [r for r in (decl.funding.expenditure if decl.funding else ()) if r.name == "项目支出"]
-    return amount(rows[0].amount) if rows else "—"
+    return rows[0] if rows else None
+
+
+def project_spending(decl: Declaration) -> str:
+    row = _project_row(decl)
+    return amount(row.amount) if row else "—"
+
+
+def no_projects(decl: Declaration) -> str:
+    """What an empty project table says: nothing spent on projects, or spent but not itemised on the form."""
+    row = _project_row(decl)
+    return "（无项目支出）" if row and row.amount is not None and row.amount.value == 0 else "（原表未列明细）"
 
 
 def indicator_count(decl: Declaration) -> int:
@@ -313,17 +350,19 @@ class Renderer:
         # Callers share a memo only between renderers with the same levels and settings.
         self.memo = {} if memo is None else memo
         self.common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
-                       "project_spending": project_spending, "indicator_count": indicator_count}
+                       "project_spending": project_spending, "indicator_count": indicator_count,
+                       "no_projects": no_projects}
 
     def _render(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values, **self.common)
 
     def declaration(self, doc: Document) -> str:
         problems = self.options.problems.get(str(doc.source.path), [])
-        key = (str(doc.source.path), doc.source.sha256, tuple(problems), self.options.preview)
+        waived = self.options.waived.get(str(doc.source.path), [])
+        key = (str(doc.source.path), doc.source.sha256, tuple(problems), tuple(waived), self.options.preview)
         if key not in self.memo:
             self.memo[key] = self._render("declaration.md.j2", decl=doc.decl, doc=doc, problems=problems,
-                                          banners=banners(doc, self.options))
+                                          waived=waived, banners=banners(doc, self.options))
         return self.memo[key]
 
     def broken(self, item: Broken) -> str:

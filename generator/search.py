@@ -90,7 +90,27 @@ def rebase(docs: Iterable[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
 
 
 def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]]) -> None:
-    path = site_dir / "search" / "search_index.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
+    """search_index.json for the web and search_index.js, the same index for a site opened from disk.
+
+    From file:// Material reads the index from search/search_index.js (`var __index = …`, as its offline
+    plugin writes it), since a page opened from disk cannot fetch. Its locations name the index.html files:
+    a result linking to a folder would open the folder's listing there.
+    """
+    folder = site_dir / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "search_index.json").write_text(_json({"config": config, "docs": docs}), encoding="utf-8")
+    offline = [{**d, "location": offline_location(d["location"])} for d in docs]
+    (folder / "search_index.js").write_text(f"var __index = {_json({'config': config, 'docs': offline})}",
+                                             encoding="utf-8")
+
+
+def offline_location(location: str) -> str:
+    """"2021/x/#a" → "2021/x/index.html#a": a page's own file, for a site opened from disk."""
+    path, hash_, anchor = location.partition("#")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path + hash_ + anchor
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -264,7 +264,7 @@ def test_excel_csvs_have_a_bom_and_defuse_formulas(site: Path) -> None:
     assert funding.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(funding.decode("utf-8-sig"))))
     assert rows[0][-2:] == ["近两年收支金额（2019年）", "近两年收支金额（2020年）"]
-    assert rows[1] == ["收入构成", "1", "false", "财政拨款", "968.1918", "99.99%", "900.10", ""]
+    assert rows[1] == ["收入构成", "1", "否", "财政拨款", "968.1918", "99.99%", "900.10", ""]
     for table in TABLES:  # the packages' CSVs: plain UTF-8, formulas defused as well (issue 12)
         assert not (data / f"{table.name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert '"\'=HYPERLINK(""http://example.invalid"",""点此"")"' in (data / "items.csv").read_text("utf-8")
