@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import __version__, publish, search
+from . import __version__, leaks, publish, search
 from .config import Project
 from .model import Document
 
@@ -327,6 +327,7 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
         manifest = make_manifest(project, snapshot, year, number, when, note, docs, supersedes)
         digest = write_manifest(snapshot, manifest)
         target = project.archive / str(year) / f"r{number}"
+        leaks.refuse_leaks(snapshot, _relative(project, target))  # a whole personal number: archive nothing
         _move_into_place(snapshot, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
