@@ -9,7 +9,7 @@ U+2060, U+FEFF, the soft hyphen, combining marks: Unicode Cf/Mn/Me) are not ther
 What counts as one number (`_MOBILE`, `_ID`), so that amounts, dates and codes are left alone:
 - a mobile number is 1[3-9] and 9 more digits, optionally after +86 / 86 / 0086, either unbroken, or in
   two or three groups of at least three digits (3-4-4, 4-3-4, 3-8, 7-4 …), each break one to three
-  separators or a line break with its indentation; or one digit per space or dash (the same each time);
+  separators or a line break with its indentation; or one digit per space, dash, dot or slash (the same each time);
 - it is not glued to another digit, nor to a decimal point with a digit ("0.13912345678", "13912345678.5"
   are amounts), and a two-group number is not split by a lone dot ("1391234.5678" is an amount);
 - a digit run inside a long letters-and-digits token (a SHA-256, a key, base64) is not read as a number;
@@ -138,9 +138,9 @@ def _groupings() -> Iterator[tuple[tuple[int, ...], str]]:
     yield from (((a, b, 11 - a - b), _GAP) for a in range(3, 6) for b in range(3, 9 - a))
 
 
-# One digit per separator: the same one or two spaces or dashes each time (SVG paths and CSS are full of
-# single digits between spaces and dots: "1.4 0 2.5 2.5 2.8").
-_SPACED = "1(?P<each>[ -]{1,2})[3-9]" + "(?P=each)[0-9]" * 9
+# One digit per separator: the same one or two spaces, dashes, dots or slashes each time (SVG paths and CSS
+# are full of single digits between mixed spaces and dots: "1.4 0 2.5 2.5 2.8").
+_SPACED = "1(?P<each>[ ./-]{1,2})[3-9]" + "(?P=each)[0-9]" * 9
 _BODY = "|".join([*(_grouped(sizes, gap) for sizes, gap in _groupings()), _SPACED])
 _MOBILE = re.compile(rf"{_START}(?:\(?\+?(?:00)?86\)?{_GAP}?)??(?P<body>{_BODY}){_END}")
 _ID = re.compile(rf"{_START}(?P<body>[1-9][0-9]{{5}}{_GAP}?(?:19|20)[0-9]{{6}}{_GAP}?[0-9]{{3}}[0-9X]){_END}")
@@ -202,10 +202,8 @@ def _numbers(text: str, run: re.Match[str], fold: dict[str, str]) -> Iterator[Fo
 def find(text: str) -> list[Found]:
     """Every mobile and 居民身份证 number a reader reads in the text, in order."""
     form = _form()
-    if _ASTRAL.search(text):  # (same length: positions stay those of the text)
-        read = _ASTRAL.sub(lambda m: form.astral.get(m[0], m[0]), text)
-    else:
-        read = text
+    # (same length: positions stay those of the text)
+    read = _ASTRAL.sub(lambda m: form.astral.get(m[0], m[0]), text) if _ASTRAL.search(text) else text
     return sorted((found for run in form.run.finditer(read) for found in _numbers(read, run, form.fold)),
                   key=lambda f: f.start)
 
