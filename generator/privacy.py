@@ -12,7 +12,7 @@ What counts as one number (`_MOBILE`, `_ID`), so that amounts, dates and codes a
   separators or a line break with its indentation; or one digit per space, dash, dot or slash (the same each time);
 - it is not glued to another digit, nor to a decimal point with a digit ("0.13912345678", "13912345678.5"
   are amounts), and a two-group number is not split by a lone dot ("1391234.5678" is an amount);
-- a digit run inside a long letters-and-digits token (a SHA-256, a key, base64) is not read as a number;
+- a digit run inside a long run of hex digits (a SHA-256) is not read as a number;
 - a 居民身份证号 is 18 digits (the last may be X) with a valid birth date and check digit, unbroken or 6-8-4.
 Masking keeps the text exactly as filed except the digits it hides: a mobile's 4th–7th digits
 (159****6299, 138 **** 6789, １５９****０１２３), an ID's eight birth-date digits (420981********1234).
@@ -145,8 +145,8 @@ _BODY = "|".join([*(_grouped(sizes, gap) for sizes, gap in _groupings()), _SPACE
 _MOBILE = re.compile(rf"{_START}(?:\(?\+?(?:00)?86\)?{_GAP}?)??(?P<body>{_BODY}){_END}")
 _ID = re.compile(rf"{_START}(?P<body>[1-9][0-9]{{5}}{_GAP}?(?:19|20)[0-9]{{6}}{_GAP}?[0-9]{{3}}[0-9X]){_END}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_TOKEN = re.compile(r"[0-9A-Za-z+/=_]")
-_LONG_TOKEN = 24  # letters and digits this long are a hash, a key or base64, not a sentence
+_TOKEN = re.compile(r"[0-9A-Fa-f]")
+_LONG_TOKEN = 24  # hex digits this long are a hash (SHA-256 in manifests, cache keys), not a sentence
 
 
 def _valid_id(digits: str) -> bool:
@@ -169,7 +169,8 @@ class Found:
 
 
 def _in_token(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is part of a long run of letters and digits (a hash, say)."""
+    """Whether text[start:end] is part of a long run of hex digits (a hash). Pinyin or other letters glued
+    to a number do not hide it: "dianhua13912345678" is read as a number."""
     if not all(_TOKEN.match(c) for c in text[start:end]):
         return False
     left, right = start, end

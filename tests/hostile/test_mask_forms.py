@@ -104,6 +104,7 @@ def test_the_mask_keeps_separators_as_filed() -> None:
     assert mask_text("1 3 9 1 2 3 4 5 6 7 8") == "1 3 9 * * * * 5 6 7 8"
     assert mask_text("联系 139 1234\n    5678") == "联系 139 ****\n    5678"
     assert mask_text("Tel13912345678") == "Tel139****5678"
+    assert mask_text("zhangsanlianxidianhua13912345678") == "zhangsanlianxidianhua139****5678"  # not a hash
 
 
 KEPT = [
