@@ -3,8 +3,8 @@ the masking's own normal form (privacy.find), for a personal number still whole;
 
 Every file is read once, whatever it is: pages, scripts, JSON, XML, CSV, YAML, images and fonts (as bytes),
 and the members of zips (a workbook's XML) and gzip files (sitemap.xml.gz), expanded. Each is read as a
-reader's program would: HTML and XML with their character references resolved (`&#49;` is a 1), JSON and
-JavaScript with their string escapes resolved (`\\u0031` is a 1). The report names the file, the line and
+reader's program would: HTML and XML with their character references resolved (`&#49;` is a 1), JSON,
+JavaScript and YAML with their string escapes resolved (`\\u0031` is a 1). The report names the file, the line and
 column and shows the place with the number masked: the refusal itself must not leak it.
 """
 
@@ -24,8 +24,9 @@ from .problems import Problem, code
 from .site import SiteError
 
 _MARKUP = (".html", ".htm", ".xml", ".svg", ".rels", ".xhtml")
-_SCRIPT = (".json", ".js", ".mjs", ".map", ".webmanifest")
-_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}|\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+_SCRIPT = (".json", ".js", ".mjs", ".map", ".webmanifest", ".yaml", ".yml")  # (YAML's "…" escapes are JSON's)
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}|\\U([0-9a-fA-F]{8})"
+                     r"|\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
                      r"|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([nrtbfv])|\\(.)", re.S)
 _MAX_DEPTH = 3  # a zip in a zip in a gzip: deeper nesting is not something the build makes
 _SNIPPET = 20  # characters shown either side of a number
@@ -43,9 +44,9 @@ class LeakFound(SiteError):
 def _unescape_script(match: re.Match[str]) -> str:
     """A JSON / JavaScript string escape as the character it stands for (a line break as U+2028, which the
     normal form reads as a break but the report does not count as a line)."""
-    braced, high, low, unit, byte, letter, other = match.groups()
-    if braced:
-        point = int(braced, 16)
+    braced, wide, high, low, unit, byte, letter, other = match.groups()
+    if braced or wide:
+        point = int(braced or wide, 16)
         return chr(point) if point <= 0x10FFFF else match[0]
     if high:
         return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + int(low, 16) - 0xDC00)

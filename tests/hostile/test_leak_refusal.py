@@ -44,6 +44,7 @@ def _zip(name: str, data: bytes) -> bytes:
     ("site/a/index.html", b"<p>&#49;&#51;&#57; 1234 5678</p>", "site/a/index.html:1:4"),
     ("site/search/search_index.json", b'{"t": "\\u0031\\u0033\\u0039\\u30001234\\u30005678"}',
      "site/search/search_index.json:1:8"),
+    ("site/2021/data/x.yaml", b'a: "\\U00000031\\u0033\\x39 1234 5678"', "site/2021/data/x.yaml:1:5"),
     ("site/2021/data/x.xlsx", _zip("xl/sharedStrings.xml", "<t>１３９１２３４５６７８</t>".encode()),
      "site/2021/data/x.xlsx!xl/sharedStrings.xml:1:4"),
     ("site/sitemap.xml.gz", gzip.compress(b"<loc>https://x/13912345678/</loc>"),
