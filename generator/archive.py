@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import __version__, publish, search
+from . import __version__, leaks, publish, search
 from .config import Project
 from .model import Document
 
@@ -369,6 +369,7 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
             raise ArchiveRefused("快照引用了快照以外的资源（换一个网址前缀或离线打开将失效）：\n" + "\n".join(problems))
         manifest = make_manifest(project, snapshot, year, number, when, note, docs, supersedes)
         digest = write_manifest(snapshot, manifest)
+        leaks.refuse_leaks(snapshot, _relative(project, target))  # a whole personal number: archive nothing
         _move_into_place(snapshot, target)
         _append_chain(target.parent, staging, [*chain, Link(number, digest, manifest["archived_at"])])
     finally:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import archive, export, publish, search, site, workers
+from . import archive, export, leaks, publish, search, site, workers
 from .check import Context, Report, check_files, declaration_files
 from .config import Level, Project
 from .model import Document
@@ -331,6 +331,8 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
         tree = build_sites(project, stages, docs, options, project.build / "public", staging,
                            frozen=frozen, reused=reused)
         archive.serve_superseded(project, tree)
+        with stages.stage("泄露检查"):
+            leaks.refuse_leaks(tree, project.site.name, stages.parallel)  # a whole number left: publish nothing
         with stages.stage("发布"):
             publish.swap_in(tree, project.site)
     finally:

@@ -26,9 +26,12 @@ from .model import (
     column_sum,
     total_value,
 )
+from .privacy import personal_data
 from .problems import CODES, Problem, Severity, code
 
-_PHONE = re.compile(r"^[\d\s\-()（）+]{7,20}$")
+# Half-width digits, single half-width spaces, hyphens, brackets, +: anything else (full-width digits, U+3000,
+# NBSP, dots, dashes, zero-width characters, doubled spaces) is odd enough to ask the clerk about.
+_PHONE = re.compile(r"^(?!.*  )[0-9 ()（）+-]{7,20}$")
 PUBLICATION_DAYS = 20  # 预算法: disclose within 20 days of approval
 
 
@@ -274,6 +277,7 @@ def goals_have_indicators(doc: Document, ctx: Context) -> Iterator[Problem]:
 RULES: tuple[Rule, ...] = (
     publication_in_time,
     phone_format,
+    personal_data,
     history_shape,
     totals_add_up,
     budget_balances,

@@ -39,7 +39,7 @@ from .datapackage import (
     package_files,
     table_rows,
 )
-from .load import _Converter, compose
+from .load import _Converter, _Loader, compose
 from .model import Declaration, Document, FundingRow, Money, Share
 from .privacy import mask_text
 from .render import PORTAL, PageOptions, environment
@@ -117,15 +117,55 @@ def blank_fields(text: str, names: Iterable[str]) -> str:
     return text
 
 
-GENERATED_NOTE = "# 本文件由公开数据生成：原文件无法逐字打码，故按公开的内容重新写出（原注释未保留）。\n"
+GENERATED_NOTE = "# 本文件由公开数据生成：原文件无法逐字打码，故按公开的内容重新写出。\n"
+
+
+def _scalar_spans(node: yaml.Node) -> list[tuple[int, int]]:
+    """Where each scalar (key or value) of the node tree stands in the text, in order."""
+    spans, todo = [], [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, yaml.ScalarNode):
+            spans.append((current.start_mark.index, current.end_mark.index))
+        elif isinstance(current, yaml.SequenceNode):
+            todo += current.value
+        elif isinstance(current, yaml.MappingNode):
+            todo += [n for pair in current.value for n in pair]
+    return sorted(spans)
+
+
+_COMMENT = re.compile(r"[ \t]*#[^\r\n]*")
+_BLOCK_HEADER_COMMENT = re.compile(r"^([|>][0-9+-]*)[ \t]+#[^\r\n]*")
+
+
+def strip_comments(text: str) -> str:
+    """The text without its comments (internal remarks, not published), every line kept where it was.
+
+    Outside the scalars only structure, blanks and comments stand in a YAML text, so every `#` there starts
+    a comment; inside a scalar only a block scalar's header line (`|  # …`) can hold one.
+    """
+    node = yaml.compose(text, Loader=_Loader)
+    if node is None:
+        return _COMMENT.sub("", text)
+    out, at = [], 0
+    for start, end in _scalar_spans(node):
+        if start < at:  # (a scalar is never inside another; keep the text as is if marks ever overlap)
+            continue
+        out.append(_COMMENT.sub("", text[at:start]))
+        out.append(_BLOCK_HEADER_COMMENT.sub(r"\1", text[start:end]))
+        at = end
+    out.append(_COMMENT.sub("", text[at:]))
+    return "".join(out)
 
 
 def source_yaml(doc: Document, decl: Declaration, *, masked: bool) -> str:
-    """The file as filed, masked (and withheld fields blanked) as the page is.
+    """The file as filed without its comments, masked (and withheld fields blanked) as the page is.
 
     The result is loaded back and must give exactly the published declaration; where it does not
-    (the file changed since the check, or a number hides in an escape or an amount), the YAML is
-    written out from the published model instead, so that no byte of it is more than the page shows.
+    (the file changed since the check, a number hides in an escape or is folded across lines differently,
+    a comment's removal changed a value), the YAML is written out from the published model instead,
+    so that no byte of it says more, or other, than the page.
+    The preview (unmasked) shows the file as filed, comments included.
     """
     try:
         raw = doc.source.path.read_bytes()
@@ -137,10 +177,11 @@ def source_yaml(doc: Document, decl: Declaration, *, masked: bool) -> str:
         if withheld:
             text = blank_fields(text, withheld)
         if masked:
-            text = mask_text(text)
-        if not withheld and "\\" not in text:
-            # Without escapes every scalar stands in the text as it loads, so masking the text masks
-            # exactly what the model masks: no need to load it again (a third of the export's time).
+            try:
+                text = mask_text(strip_comments(text))
+            except yaml.YAMLError:
+                text = ""  # (checked files compose: never, but then it is written out below)
+        elif not withheld:
             return text
         if reload(doc.source.path, text) == decl:
             return text

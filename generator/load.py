@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from . import privacy
 from .model import Declaration, Document, Money, Path_, Pos, Share, Source, Text, UnitId, Year
 from .problems import Problem, code
 
@@ -365,9 +366,16 @@ def _text(text: str) -> Text | _Bad:
 RESERVED_IDS = ("index", "assets", "search", "datapackage", "data")
 
 
+_GLUED_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
 def _unit_id(text: str) -> UnitId | _Bad:
     if not (_UNIT_ID.match(text) and len(text) <= 64):
         return _Bad("BAD_ID")
+    # An id is in every URL, file name, the sitemap and the search index, where nothing can mask it: refuse a
+    # mobile number as the mask reads one (hyphens as separators) or glued to other digits or across hyphens.
+    if privacy.has_mobile(text) or _GLUED_MOBILE.search(text.replace("-", "")):
+        return _Bad("UNIT_ID_PHONE")
     return _Bad("RESERVED_ID", reserved="、".join(RESERVED_IDS)) if text in RESERVED_IDS else UnitId(text)
 
 

@@ -142,6 +142,7 @@ CODES: dict[str, Code] = {
         Code("BAD_YEAR", E, "{title}应为四位年份，实为 {actual}"),
         Code("BAD_DATE", E, "{title}不是有效日期（YYYY-MM-DD）：{actual}"),
         Code("BAD_ID", E, "单位编号应为小写字母、数字和连字符（如 guangshui-ldbxj），实为 {actual}"),
+        Code("UNIT_ID_PHONE", E, "单位编号 {actual} 含疑似手机号的数字串（编号用于网址和文件名，无法打码），请换一个"),
         Code("RESERVED_ID", E, "单位编号 {actual} 是网站保留的名称（{reserved}），请换一个"),
         Code("AMOUNT_FORMAT", E, "金额应按原表写成十进制数（如 367.58），实为 {actual}{hint}"),
         Code("AMOUNT_NEGATIVE", E, "金额不能为负数：{actual}"),
@@ -158,6 +159,8 @@ CODES: dict[str, Code] = {
         Code("HISTORY_YEARS", W, "近两年应为 {expected}，实为 {actual}"),
         Code("HISTORY_LENGTH", E, "近两年金额应有 {expected} 列（与 history_years 一致），实为 {actual} 列"),
         Code("PHONE_FORMAT", W, "联系电话格式不常见：{actual}"),
+        Code("ID_CARD_NUMBER", W, "{title}中有疑似居民身份证号 {masked}，公开时已打码；申报表不应含身份证号，请删除"),
+        Code("PERSONAL_EMAIL", W, "{title}中有个人电子邮箱 {address}，公开时不打码；请核对是否应公开，或改用单位邮箱"),
         # -- funding rules
         Code("INCOME_TOTAL", E, "收入合计（{column}）应为各行之和 {expected}，填报为 {actual}"),
         Code("EXPENDITURE_TOTAL", E, "支出合计（{column}）应为各行之和 {expected}，填报为 {actual}"),
@@ -181,6 +184,8 @@ CODES: dict[str, Code] = {
         Code("DUPLICATE_DECLARATION", E, "{unit_id} 的 {year} 年申报表重复，另见 {other}"),
         Code("WAIVER_UNKNOWN", E, "豁免的问题代码 {actual} 不存在或不是错误"),
         Code("WAIVER_UNUSED", W, "豁免的问题代码 {actual} 在本表中未出现"),
+        # -- the published output itself (the build's last check before publishing)
+        Code("PUBLIC_LEAK", E, "公开文件中有未打码的{kind}：{snippet}"),
     ]
 }
 

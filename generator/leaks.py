@@ -1,0 +1,142 @@
+"""The last line of defence: before a site or a snapshot is published, every public byte of it is read, in
+the masking's own normal form (privacy.find), for a personal number still whole; one found refuses it.
+
+Every file is read once, whatever it is: pages, scripts, JSON, XML, CSV, YAML, images and fonts (as bytes),
+and the members of zips (a workbook's XML) and gzip files (sitemap.xml.gz), expanded. Each is read as a
+reader's program would: HTML and XML with their character references resolved (`&#49;` is a 1), JSON,
+JavaScript and YAML with their string escapes resolved (`\\u0031` is a 1). The report names the file, the line and
+column and shows the place with the number masked: the refusal itself must not leak it.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import html
+import io
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import workers
+from .privacy import Found, find, hide
+from .problems import Problem, code
+from .site import SiteError
+
+_MARKUP = (".html", ".htm", ".xml", ".svg", ".rels", ".xhtml")
+_SCRIPT = (".json", ".js", ".mjs", ".map", ".webmanifest", ".yaml", ".yml")  # (YAML's "…" escapes are JSON's)
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}|\\U([0-9a-fA-F]{8})"
+                     r"|\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+                     r"|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([nrtbfv])|\\(.)", re.S)
+_MAX_DEPTH = 3  # a zip in a zip in a gzip: deeper nesting is not something the build makes
+_SNIPPET = 20  # characters shown either side of a number
+
+
+class LeakFound(SiteError):
+    """A public file still holds a whole personal number: nothing was published."""
+
+    def __init__(self, problems: list[Problem]):
+        lines = "\n".join(p.format() for p in problems)
+        super().__init__(f"公开文件中仍有 {len(problems)} 处未打码的个人号码，拒绝发布：\n{lines}")
+        self.problems = problems
+
+
+def _unescape_script(match: re.Match[str]) -> str:
+    """A JSON / JavaScript string escape as the character it stands for (a line break as U+2028, which the
+    normal form reads as a break but the report does not count as a line)."""
+    braced, wide, high, low, unit, byte, letter, other = match.groups()
+    if braced or wide:
+        point = int(braced or wide, 16)
+        return chr(point) if point <= 0x10FFFF else match[0]
+    if high:
+        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + int(low, 16) - 0xDC00)
+    if unit or byte:
+        point = int(unit or byte, 16)
+        return "\ufffd" if 0xD800 <= point <= 0xDFFF else chr(point)
+    if letter:
+        return {"n": "\u2028", "r": "\u2028", "t": "\t", "b": "", "f": "\u2028", "v": "\u2028"}[letter]
+    return str(other)
+
+
+def readable(name: str, data: bytes) -> str:
+    """The file's text as a reader's program reads it (binary files: their bytes as Latin-1)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+    lower = name.lower()
+    if lower.endswith(_MARKUP) and "&" in text:
+        return html.unescape(text)
+    if lower.endswith(_SCRIPT) and "\\" in text:
+        return _ESCAPE.sub(_unescape_script, text)
+    return text
+
+
+def _expanded(name: str, data: bytes, depth: int = 0) -> Iterator[tuple[str, bytes]]:
+    """The file and, for a gzip or zip file, every member expanded (named `file!member`)."""
+    yield name, data
+    if depth >= _MAX_DEPTH:
+        return
+    if data[:2] == b"\x1f\x8b":
+        try:
+            inner = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error):
+            return
+        yield from _expanded(f"{name}!{name.rsplit('/', 1)[-1].removesuffix('.gz')}", inner, depth + 1)
+    elif data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = [(m, archive.read(m)) for m in archive.namelist()]
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            return
+        for member, inner in members:
+            yield from _expanded(f"{name}!{member}", inner, depth + 1)
+
+
+def _snippet(text: str, found: Found) -> str:
+    """The place around the number, the number masked, on one line."""
+    start, end = max(0, found.start - _SNIPPET), min(len(text), found.end + _SNIPPET)
+    shifted = Found(found.kind, found.start - start, found.end - start, tuple(i - start for i in found.hidden))
+    window = hide(text[start:end], [shifted])
+    return "".join(" " if not c.isprintable() else c for c in window).strip()
+
+
+_KIND = {"mobile": "手机号", "id": "居民身份证号"}
+
+
+def leaks_in(name: str, data: bytes) -> list[Problem]:
+    """Every whole personal number in one public file (and in what it holds)."""
+    problems = []
+    for member, content in _expanded(name, data):
+        text = readable(member, content)
+        for found in find(text):
+            line = text.count("\n", 0, found.start) + 1
+            col = found.start - text.rfind("\n", 0, found.start)
+            problems.append(code("PUBLIC_LEAK").at(member, line, col, kind=_KIND[found.kind],
+                                                   snippet=_snippet(text, found)))
+    return problems
+
+
+def _scan_files(root: Path, shown_as: str, paths: list[Path]) -> list[Problem]:
+    return [problem for path in paths
+            for problem in leaks_in(f"{shown_as}/{path.relative_to(root).as_posix()}", path.read_bytes())]
+
+
+def scan(root: Path, shown_as: str, parallel: bool = False) -> list[Problem]:
+    """Every whole personal number under root; files named as they will be published (shown_as/…).
+    In parallel: the files dealt out to one forked worker per core."""
+    paths = sorted(p for p in root.rglob("*") if p.is_file())
+    cores = (os.cpu_count() or 1) if parallel else 1
+    groups = [paths[i::cores] for i in range(cores)]
+    return sorted(p for found in workers.fork_map(functools.partial(_scan_files, root, shown_as), groups, parallel)
+                  for p in found)
+
+
+def refuse_leaks(root: Path, shown_as: str, parallel: bool = False) -> None:
+    """Raise LeakFound if anything under root would publish a whole personal number."""
+    problems = scan(root, shown_as, parallel)
+    if problems:
+        raise LeakFound(problems)
