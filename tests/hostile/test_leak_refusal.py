@@ -97,7 +97,7 @@ def test_a_mobile_in_site_config_fails_the_build_and_site_stays_byte_identical(p
     finally:
         config.write_text(original, "utf-8")
     assert refused.returncode == 1
-    assert "error[PUBLIC_LEAK]" in refused.stderr and "site/index.html:" in refused.stderr
+    assert "错误[PUBLIC_LEAK]" in refused.stderr and "site/index.html:" in refused.stderr
     assert "联系电话：139 **** 5678" in refused.stderr and NUMBER not in reads(refused.stderr)
     assert tree(project / "site") == before
     assert not list(project.glob(".site.*")), "no staging left behind"
@@ -111,7 +111,7 @@ def test_a_mobile_in_site_config_fails_the_archive(project: Path) -> None:
         refused = disclose(project, "archive", "2021", "--note", "归档")
     finally:
         config.write_text(original, "utf-8")
-    assert refused.returncode == 1 and "error[PUBLIC_LEAK]" in refused.stderr
+    assert refused.returncode == 1 and "错误[PUBLIC_LEAK]" in refused.stderr
     assert "archive/2021/r1/" in refused.stderr and NUMBER not in reads(refused.stderr)
     assert not (project / "archive").exists()
 
