@@ -1,14 +1,17 @@
 """Benchmark: builds N synthetic declarations with disclose and, side by side, with a default MkDocs + Material.
 
-    python3 benchmarks/bench.py [--sizes 100 1000 3000] [--baseline/--no-baseline] [--baseline-max 1000]
-                                [--years 3] [--seed 1] [--out benchmarks/out] [--results benchmarks/RESULTS.md]
+    python3 benchmarks/bench.py [--sizes 1000] [--years 1 3] [--light] [--quick] [--baseline/--no-baseline]
+                                [--baseline-max 1000] [--seed 1] [--out benchmarks/out]
+                                [--results benchmarks/RESULTS.md]
 
-For each N: a throwaway project (the repository's mkdocs.yml, theme/, site_config/ and `disclose synth N`
-content) is built by `python -m generator -C DIR build` in a child process, and measured from outside:
-wall time, per-stage times (`--timings-json`), peak memory, site size, search index size, and what a
+For each shape (Y years: `disclose synth N --years Y`, realistic-size declarations unless --light) and each N:
+a throwaway project (the repository's mkdocs.yml, theme/, site_config/ and that content) is built by
+`python -m generator -C DIR build` in a child process, and measured from outside: wall time, per-stage times
+(`--timings-json`), peak memory, site size, search index size, and what a
 reader downloads before the first search result. The baseline is a plain `mkdocs build` (theme material,
 language zh, the default search plugin, which segments Chinese with jieba; no hooks, automatic nav)
-over the same generated Markdown. Results: a Markdown table, printed and written to --results.
+over the same generated Markdown. The headline is the one-year shape (a city publishing one year) at N=1000:
+the targets are judged on it. Results: Markdown tables, printed and written to --results.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from generator.synth import SIZE_KEYS, measure  # noqa: E402  (the corpus is measured as synth makes it)
+
+SEED = REPO / "content" / "2021" / "guangshui-ldbxj.yaml"
 PROJECT_FILES = ("mkdocs.yml", "theme", "site_config")
 STAGE_NAMES = {"检查": "check (incl. load)", "数据下载": "data downloads", "生成页面": "render",
                "MkDocs 构建": "MkDocs", "检索索引": "search", "发布": "publish"}
@@ -222,29 +229,53 @@ class Result:
     baseline: Run | None = None
     baseline_site: dict[str, Any] = field(default_factory=dict)
     baseline_skipped: str = ""
+    years: int = 3  # the shape: declarations spread over this many budget years
+    light: bool = False  # the old, lighter-than-real synth shape
+    corpus: dict[str, dict[str, float]] = field(default_factory=dict)  # SIZE_KEYS → median, p90, max, mean
+
+    @property
+    def label(self) -> str:
+        return f"{self.n:,} · {self.years} yr{' · light' if self.light else ''}"
+
+    @property
+    def tag(self) -> str:  # for file names
+        return f"{self.n}-y{self.years}{'-light' if self.light else ''}"
 
 
-def make_project(root: Path, n: int, years: int, seed: int, logs: Path) -> int:
+def corpus_stats(paths: list[Path]) -> dict[str, dict[str, float]]:
+    """Per SIZE_KEYS: the median, 90th percentile, maximum and mean over the files."""
+    sizes = [measure(p) for p in paths]
+    out = {}
+    for key in SIZE_KEYS:
+        values = sorted(s[key] for s in sizes)
+        out[key] = {"median": values[len(values) // 2], "p90": values[int(0.9 * (len(values) - 1))],
+                    "max": values[-1], "mean": sum(values) / len(values)}
+    return out
+
+
+def make_project(root: Path, n: int, years: int, seed: int, light: bool, logs: Path) -> list[Path]:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
     for name in PROJECT_FILES:
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    tag = f"{n}-y{years}{'-light' if light else ''}"
     synth = run_measured([sys.executable, "-m", "generator", "-C", str(root), "synth", str(n),
-                          "--years", str(years), "--seed", str(seed)], logs / f"synth-{n}.log")
+                          "--years", str(years), "--seed", str(seed), *(["--light"] if light else [])],
+                         logs / f"synth-{tag}.log")
     if synth.returncode:
         sys.exit(f"bench: disclose synth {n} failed, see {synth.log}")
-    return len(list((root / "content").rglob("*.yaml")))
+    return sorted((root / "content").rglob("*.yaml"))
 
 
-def disclose_build(root: Path, n: int, logs: Path) -> tuple[Run, dict[str, float]]:
+def disclose_build(root: Path, n: str, logs: Path) -> tuple[Run, dict[str, float]]:
     timings = logs / f"stages-{n}.json"
     timings.unlink(missing_ok=True)
     run = run_measured([sys.executable, "-m", "generator", "-C", str(root), "build", "--timings-json",
                         str(timings)], logs / f"build-{n}.log")
     if run.returncode:
-        sys.exit(f"bench: disclose build failed for N={n}, see {run.log}")
+        sys.exit(f"bench: disclose build failed for {n}, see {run.log}")
     return run, json.loads(timings.read_text("utf-8"))
 
 
@@ -273,31 +304,33 @@ def baseline_docs(root: Path) -> Path:
     return docs.parent
 
 
-def baseline_build(root: Path, n: int, logs: Path) -> tuple[Run, dict[str, Any]]:
+def baseline_build(root: Path, n: str, logs: Path) -> tuple[Run, dict[str, Any]]:
     project = baseline_docs(root)
     run = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
                        logs / f"baseline-{n}.log")
     if run.returncode:
-        sys.exit(f"bench: baseline mkdocs build failed for N={n}, see {run.log}")
+        sys.exit(f"bench: baseline mkdocs build failed for {n}, see {run.log}")
     return run, site_metrics(project / "site")
 
 
-def bench_one(n: int, args: argparse.Namespace, work: Path) -> Result:
-    root, logs = work / f"n{n}", args.out / "logs"
-    print(f"bench: N={n}: synth …", file=sys.stderr, flush=True)
-    count = make_project(root, n, args.years, args.seed, logs)
-    print(f"bench: N={n}: disclose build …", file=sys.stderr, flush=True)
-    run, stages = disclose_build(root, n, logs)
-    result = Result(n, count, run, stages, site_metrics(root / "site"), first_search_download(root / "site"))
-    print(f"bench: N={n}: {run.wall:.1f} s", file=sys.stderr, flush=True)
+def bench_one(n: int, years: int, args: argparse.Namespace, work: Path) -> Result:
+    shape = Result(n, 0, Run([], 0, 0, 0, 0, 0, 0, ""), {}, {}, {}, years=years, light=args.light)
+    root, logs, say = work / f"n{shape.tag}", args.out / "logs", f"bench: N={shape.label}:"
+    print(f"{say} synth …", file=sys.stderr, flush=True)
+    paths = make_project(root, n, years, args.seed, args.light, logs)
+    print(f"{say} disclose build …", file=sys.stderr, flush=True)
+    run, stages = disclose_build(root, shape.tag, logs)
+    result = Result(n, len(paths), run, stages, site_metrics(root / "site"), first_search_download(root / "site"),
+                    years=years, light=args.light, corpus=corpus_stats(paths))
+    print(f"{say} {run.wall:.1f} s", file=sys.stderr, flush=True)
     if not args.baseline:
         result.baseline_skipped = "--no-baseline"
     elif n > args.baseline_max:
         result.baseline_skipped = f"N > --baseline-max {args.baseline_max}"
     else:
-        print(f"bench: N={n}: baseline mkdocs build …", file=sys.stderr, flush=True)
-        result.baseline, result.baseline_site = baseline_build(root, n, logs)
-        print(f"bench: N={n}: baseline {result.baseline.wall:.1f} s", file=sys.stderr, flush=True)
+        print(f"{say} baseline mkdocs build …", file=sys.stderr, flush=True)
+        result.baseline, result.baseline_site = baseline_build(root, shape.tag, logs)
+        print(f"{say} baseline {result.baseline.wall:.1f} s", file=sys.stderr, flush=True)
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return result
@@ -351,7 +384,7 @@ def stage_columns(results: list[Result]) -> list[str]:
 
 def results_table(results: list[Result]) -> list[str]:
     stages = stage_columns(results)
-    head = ["N", "wall", "ms / decl.", "CPU user+sys", *(f"{s} ({STAGE_NAMES.get(s, s)})" for s in stages),
+    head = ["N · shape", "wall", "ms / decl.", "CPU user+sys", *(f"{s} ({STAGE_NAMES.get(s, s)})" for s in stages),
             "startup + other", "baseline `mkdocs build`", "speed-up", "max load avg"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in results:
@@ -361,7 +394,7 @@ def results_table(results: list[Result]) -> list[str]:
                 else f"not run ({r.baseline_skipped})")
         speed = f"**{r.baseline.wall / r.build.wall:.1f}×**" if r.baseline else "–"
         load = max(r.build.load, r.baseline.load if r.baseline else 0.0)
-        cells = [f"{r.n:,}", f"**{r.build.wall:.1f} s**", f"{r.build.wall / r.n * 1000:.1f}", f"{r.build.cpu:.1f} s",
+        cells = [r.label, f"**{r.build.wall:.1f} s**", f"{r.build.wall / r.n * 1000:.1f}", f"{r.build.cpu:.1f} s",
                  *(f"{r.stages[s]:.2f} s" if s in r.stages else "–" for s in stages), rest,
                  base, speed, f"{load:.1f}"]
         rows.append("| " + " | ".join(cells) + " |")
@@ -369,10 +402,10 @@ def results_table(results: list[Result]) -> list[str]:
 
 
 def size_table(results: list[Result]) -> list[str]:
-    rows = ["| N | peak memory: tree PSS / largest process RSS | site | search index raw / gzip (entries) "
+    rows = ["| N · shape | peak memory: tree PSS / largest process RSS | site | search index raw / gzip (entries) "
             "| download before 1st search result (gzip) |", "|---:|---:|---:|---:|---:|"]
     for r in results:
-        rows.append(f"| {r.n:,} | {r.build.peak_pss_mib:.0f} / {r.build.max_rss_mib:.0f} MiB | "
+        rows.append(f"| {r.label} | {r.build.peak_pss_mib:.0f} / {r.build.max_rss_mib:.0f} MiB | "
                     f"{mb(r.site['site_bytes'])}, {r.site['site_files']:,} files | "
                     f"{mb(r.site['index_raw'])} / {kb(r.site['index_gzip'])} ({r.site['index_entries']:,}) | "
                     f"{kb(r.download['total_gzip'])} |")
@@ -383,12 +416,12 @@ def baseline_table(results: list[Result]) -> list[str]:
     done = [r for r in results if r.baseline]
     if not done:
         return []
-    rows = ["| N | baseline wall | peak memory (RSS) | site | search index raw / gzip | index entries "
+    rows = ["| N · shape | baseline wall | peak memory (RSS) | site | search index raw / gzip | index entries "
             "(disclose / baseline) |", "|---:|---:|---:|---:|---:|---:|"]
     for r in done:
         assert r.baseline
         b = r.baseline_site
-        rows.append(f"| {r.n:,} | {r.baseline.wall:.1f} s | {r.baseline.max_rss_mib:.0f} MiB | "
+        rows.append(f"| {r.label} | {r.baseline.wall:.1f} s | {r.baseline.max_rss_mib:.0f} MiB | "
                     f"{mb(b['site_bytes'])}, {b['site_files']:,} files | {mb(b['index_raw'])} / "
                     f"{kb(b['index_gzip'])} | {r.site['index_entries']:,} / {b['index_entries']:,} |")
     return rows
@@ -398,15 +431,37 @@ def download_table(results: list[Result]) -> list[str]:
     kinds: list[str] = []
     for r in results:
         kinds += [k for k in r.download["by_kind"] if k not in kinds]
-    rows = ["| N | " + " | ".join(kinds) + " | total |", "|---:|" + "---:|" * (len(kinds) + 1)]
+    rows = ["| N · shape | " + " | ".join(kinds) + " | total |", "|---:|" + "---:|" * (len(kinds) + 1)]
     for r in results:
-        rows.append(f"| {r.n:,} | " + " | ".join(kb(r.download["by_kind"].get(k, 0)) for k in kinds)
+        rows.append(f"| {r.label} | " + " | ".join(kb(r.download["by_kind"].get(k, 0)) for k in kinds)
                     + f" | **{kb(r.download['total_gzip'])}** |")
     return rows
 
 
+def headline(results: list[Result]) -> list[Result]:
+    """The shape the targets are judged on: one year, realistic size (else the fewest years run)."""
+    realistic = [r for r in results if not r.light] or results
+    years = min(r.years for r in realistic)
+    return [r for r in realistic if r.years == years]
+
+
+def corpus_table(results: list[Result]) -> list[str]:
+    """How heavy each shape's declarations are, beside the seed's (median / 90th percentile / max per file)."""
+    seed = measure(SEED)
+    keys = ("bytes", "indicators", "text_chars", "functions", "tasks", "goals", "projects")
+    rows = ["| corpus | " + " | ".join(keys) + " |", "|---|" + "---:|" * len(keys),
+            "| the seed (guangshui-ldbxj, 2021) | " + " | ".join(f"{seed[k]:,}" for k in keys) + " |"]
+    for r in results:
+        if r.corpus:
+            rows.append(f"| N={r.label}: median / p90 / max | " + " | ".join(
+                f"{r.corpus[k]['median']:,.0f} / {r.corpus[k]['p90']:,.0f} / {r.corpus[k]['max']:,.0f}"
+                for k in keys) + " |")
+    return rows
+
+
 def targets(results: list[Result]) -> list[str]:
-    """Each target of issue 8, met / not met / not measured, with what limits it when not met."""
+    """Each target of issue 8, met / not met / not measured, judged on the headline shape."""
+    results = headline(results)
     by_n = {r.n: r for r in results}
     at1000 = by_n.get(1000)
     rows = ["| target | measured | status |", "|---|---|---|"]
@@ -467,7 +522,7 @@ def targets(results: list[Result]) -> list[str]:
 
 def report(results: list[Result], command: str, started: str, info: dict[str, str], kept: str,
            pending: list[str]) -> str:
-    unfinished = f" **Run still in progress or stopped: N = {', '.join(pending)} not measured yet.**" if pending else ""
+    unfinished = f" **Run still in progress or stopped: {', '.join(pending)} not measured yet.**" if pending else ""
     lines = [
         "# Benchmark results",
         "",
@@ -483,7 +538,14 @@ def report(results: list[Result], command: str, started: str, info: dict[str, st
         "cores + 1); above twice the core count, other work on the machine "
         "was competing and the wall times are inflated.",
         "",
+        "## The corpus: declaration sizes (`text_chars`: characters of every text value)",
+        "",
+        *corpus_table(results),
+        "",
         "## disclose build (full public site: portal + one MkDocs site per year, Chinese search)",
+        "",
+        f"Headline: **N=1000 · {headline(results)[0].years} yr** (one city-year). The machine is shared: "
+        "compare ratios measured in the same run (speed-up, stage shares), not absolute walls across runs.",
         "",
         *results_table(results),
         "",
@@ -497,15 +559,16 @@ def report(results: list[Result], command: str, started: str, info: dict[str, st
         "",
         *download_table(results),
         "",
-        "## Targets (issue 8, this machine)",
+        f"## Targets (issues 8 and 18, this machine, judged on the {headline(results)[0].years}-year shape)",
         "",
         *targets(results),
         "",
         "## How it is measured",
         "",
-        "- Each N is a fresh project: the repository's `mkdocs.yml`, `theme/`, `site_config/` and "
-        "`disclose synth N --years Y --seed S` content (N declarations spread over Y years). Nothing is cached "
-        "between runs: every build is cold.",
+        "- Each N · shape is a fresh project: the repository's `mkdocs.yml`, `theme/`, `site_config/` and "
+        "`disclose synth N --years Y --seed S` content (N declarations spread over Y years; each at least the "
+        "seed's size, a fifth of them 1.5–3× larger; `· light` = `--light`, the old lighter-than-real shape of "
+        "results before issue 18). Nothing is cached between runs: every build is cold.",
         "- **wall**: `python -m generator -C DIR build` in a child process, from spawn to exit (interpreter start "
         "and imports included). **Stages** come from the build itself (`--timings-json`); load is part of "
         "the check stage; *startup + other* = wall − sum of stages (stages are timed as the build reports them; "
@@ -568,19 +631,27 @@ def load_results(path: Path) -> tuple[dict[str, Any], list[Result]]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000], help="numbers of declarations")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000], help="numbers of declarations")
     ap.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
                     help="also build the same Markdown with a default MkDocs + Material (default: yes)")
     ap.add_argument("--baseline-max", type=int, default=1000, help="no baseline above this N (it takes minutes)")
-    ap.add_argument("--years", type=int, default=3, help="years the declarations are spread over")
+    ap.add_argument("--years", type=int, nargs="+", default=[1, 3],
+                    help="shapes: years the declarations are spread over (default: 1 = the headline, and 3)")
+    ap.add_argument("--light", action="store_true",
+                    help="the old, lighter-than-real declarations (only to compare with results before issue 18)")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke run: N=30 for each shape, results to OUT/quick.md unless --results is given")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out", help="raw results and logs")
-    ap.add_argument("--results", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--results", type=Path)
     ap.add_argument("--workdir", type=Path, help="where the throwaway projects go (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep the throwaway projects")
     ap.add_argument("--from-json", type=Path, metavar="PATH",
                     help="only rewrite --results from a previous run's results.json (nothing is built)")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.sizes = [30]
+    args.results = args.results or (args.out / "quick.md" if args.quick else REPO / "benchmarks" / "RESULTS.md")
     if args.from_json:
         raw, results = load_results(args.from_json)
         text = report(results, raw["command"].strip(), raw["started"], raw["machine"], kept_notes(args.results), [])
@@ -592,18 +663,21 @@ def main(argv: list[str] | None = None) -> int:
     command = "python3 benchmarks/bench.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     info = machine()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="disclose-bench-"))
-    sizes, results, kept = sorted(set(args.sizes)), [], kept_notes(args.results)
-    for n in sizes:  # written after each N, so that a long run's first sizes are kept if it is stopped
-        results.append(bench_one(n, args, work))
+    runs = [(n, y) for y in sorted(set(args.years)) for n in sorted(set(args.sizes))]
+    results: list[Result] = []
+    kept = kept_notes(args.results)
+    for i, (n, years) in enumerate(runs):  # written after each, so that a stopped run keeps what it measured
+        results.append(bench_one(n, years, args, work))
         raw = {"started": started, "command": command, "machine": info, "results": [asdict(r) for r in results]}
-        (args.out / "results.json").write_text(json.dumps(raw, ensure_ascii=False, indent=1), "utf-8")
-        pending = [f"{m:,}" for m in sizes if m > n]
+        name = "results-quick.json" if args.quick else "results.json"
+        (args.out / name).write_text(json.dumps(raw, ensure_ascii=False, indent=1), "utf-8")
+        pending = [f"N={m:,} · {y} yr" for m, y in runs[i + 1:]]
         text = report(results, command.strip(), started, info, kept, pending)
         args.results.write_text(text, "utf-8")
     if not args.keep and not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
     print(text)
-    print(f"bench: written {args.results} and {args.out / 'results.json'}", file=sys.stderr)
+    print(f"bench: written {args.results} and {args.out}", file=sys.stderr)
     return 0
 
 

@@ -202,7 +202,7 @@ def cmd_bundle(args: argparse.Namespace, project: Project) -> int:
 def cmd_synth(args: argparse.Namespace, project: Project) -> int:
     from .synth import synthesize
 
-    written = synthesize(project.content, args.count, years=args.years, seed=args.seed)
+    written = synthesize(project.content, args.count, years=args.years, seed=args.seed, light=args.light)
     print(f"disclose synth: 已在 {project.content} 下生成 {len(written)} 张合成申报表", file=sys.stderr)
     return 0
 
@@ -273,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("count", type=int, help="申报表张数")
     synth.add_argument("--years", type=int, default=3, help="分布在几个年度（默认 3）")
     synth.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同文件）")
+    synth.add_argument("--light", action="store_true",
+                       help="旧的轻量表（比真实申报表小，仅供与早先基准结果比较）；默认按真实申报表的篇幅生成")
     synth.set_defaults(func=cmd_synth)
     return top
 
