@@ -21,7 +21,7 @@ from .site import SiteError
 SEVERITIES = {s.value: s for s in Severity}
 
 
-def _report_text(report: Report, least: Severity = Severity.INFO) -> str:
+def _report_text(report: Report, least: Severity = Severity.WARNING) -> str:
     """Each problem of `least` severity or worse on a line, then a summary counting them all."""
     shown = [p for p in report.problems if p.severity.rank >= least.rank]
     counts = Counter(p.severity for p in report.problems if not p.waived)

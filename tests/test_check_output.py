@@ -170,3 +170,14 @@ def test_preview_page_of_the_seed_does_not_ask_to_fix_errors(seed_report: Report
 def test_empty_problem_list_page_confirms_there_are_none(seed_report: Report) -> None:
     page = renderer(seed_report).problem_list(Corpus.of(seed_report.documents))
     assert "没有问题" in page and "全部申报表都没有错误或警告" in page
+
+
+def test_a_refused_build_lists_errors_not_the_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "p"
+    (project / "content" / "2021").mkdir(parents=True)
+    (project / "content" / "2021" / SEED.name).write_text(
+        SEED.read_text(encoding="utf-8").replace("filing_date: 2021-01-28", "filing_date: 2021-02-30"), "utf-8")
+    assert main(["-C", str(project), "build", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "错误[BAD_DATE]" in err and "提示[" not in err and "其中 8 个未列出" in err
+    assert not (project / "site").exists()
