@@ -73,8 +73,8 @@ def workbooks(paths: Iterable[Path]) -> list[Path]:
 # -- YAML --------------------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """libyaml's emitter where there is one: 10× faster than PyYAML's, the same text."""
 
 
 def _money_scalar(dumper: yaml.SafeDumper, value: Money) -> yaml.ScalarNode:
@@ -198,7 +198,7 @@ def import_book(book: Path, opts: Options, taken: dict[Path, Path]) -> list[Resu
             found.problems += _load_problems(text, target, book.name, found.cells, found.problems)
         result.problems = found.problems
         if target is not None and (not result.errors or opts.partial):
-            text = yaml_text(data, found.problems if result.errors else ())
+            text = yaml_text(data, found.problems) if result.errors else text
             _write(target, text, book, sheet, found.cells)
             taken[target] = book
             result.written = target

@@ -9,6 +9,7 @@ styles XML, so a cell's text is the text Excel shows. .xls formats are not reada
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 import zipfile
@@ -113,6 +114,7 @@ def _parse_ref(ref: str) -> tuple[int, int] | None:
     return int(match[2]) - 1, col - 1
 
 
+@functools.lru_cache(maxsize=1 << 16)  # labels and blank-row checks ask for the same texts again and again
 def normal(text: str) -> str:
     """A label's comparable form: full-width brackets, colons and spaces folded, whitespace dropped."""
     folded = unicodedata.normalize("NFKC", text)
