@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .importer_book import BookError, Sheet, read_book
+from .importer_download import is_download, locate_download
 from .importer_form import KINDS, FormKind
 from .importer_locate import Found, Money, is_form, locate
 from .importer_source import SIDE_SUFFIX, cell_of, side_path
@@ -27,7 +28,8 @@ from .problems import Problem, Severity, code
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _KEYS = ("year", "unit_id", "unit_name", "filing_date", "money_unit", "leader", "filer", "phone", "status",
-         "funding", "functions", "tasks", "projects", "long_term", "annual")
+         "approval_date", "publication_date", "funding", "functions", "tasks", "projects", "long_term", "annual",
+         "waivers")
 
 
 @dataclass
@@ -178,16 +180,18 @@ def import_book(book: Path, opts: Options, taken: dict[Path, Path]) -> list[Resu
         sheets = read_book(book)
     except BookError as err:
         return [Result(book, "—", [code("IMPORT_UNREADABLE").at(book.name, 1, 1, detail=str(err))])]
-    forms = _forms(sheets, KINDS)
+    if is_download(sheets):  # disclose's own XLSX download: one declaration over several sheets
+        forms = [(sheets[0], "disclose 下载", locate_download(sheets))]
+    else:
+        forms = [(s, f"{k.names[0]}（{s.name}）", locate(s, k)) for s, k in _forms(sheets, KINDS)]
     if not forms:
         where = f"{book.name}:{sheets[0].name}!A1" if sheets else book.name
         return [Result(book, "—", [code("IMPORT_NO_FORM").at(where, 1, 1, title=KINDS[0].title)])]
     results = []
-    for sheet, kind in forms:
-        found = locate(sheet, kind)
+    for sheet, form, found in forms:
         unit_id = _resolve_id(found, book, sheet, len(forms) if opts.unit_id is None else 1, opts)
         year = _resolve_year(found, book, sheet, opts)
-        result = Result(book, f"{kind.names[0]}（{sheet.name}）")
+        result = Result(book, form)
         results.append(result)
         errors = any(p.severity is Severity.ERROR for p in found.problems)
         data = _declaration(found, unit_id, year, "draft" if errors else opts.status)

@@ -440,3 +440,22 @@ def test_the_build_never_publishes_side_files(tmp_path: Path, seed: Declaration,
     assert not [p for p in files if "source.json" in p.name]
     download = next(p for p in files if p.name == "guangshui-ldbxj.yaml")
     assert "xlsx" not in download.read_text(encoding="utf-8")
+
+
+# -- disclose's own download -------------------------------------------------------------------------
+
+
+def test_the_xlsx_download_imports_back_to_the_same_model(tmp_path: Path, seed: Declaration) -> None:
+    from generator.export import workbook_bytes
+    from generator.synth import synthesize
+
+    decls = [seed, *(loaded(p) for p in synthesize(tmp_path / "synth", 5, years=1, seed=7))]
+    books = []
+    for i, decl in enumerate(decls):
+        decl = dataclasses.replace(decl, status="published")
+        books.append(tmp_path / f"download-{i}.xlsx")
+        books[-1].write_bytes(workbook_bytes(decl))
+    results = run(tmp_path, *books, status="published")
+    assert [format_problem(p) for r in results for p in r.problems] == []
+    for decl, result in zip(decls, results, strict=True):
+        assert result.written and loaded(result.written) == dataclasses.replace(decl, status="published")
