@@ -2,8 +2,8 @@
 
 python-calamine reads .xlsx and .xls fast and keeps merged ranges, but hands numbers over as floats
 and drops the number formats: 97.27% arrives as 0.9727. For .xlsx the formats are read from the
-styles XML, so a cell's text is the text Excel shows. .xls formats are not readable here (see
-`Cell.guessed`).
+styles XML, so a cell's text is the text Excel shows. .xls formats are read with xlrd when it
+is installed; without it, a share column's fractions are guessed (see `Cell.guessed`).
 """
 
 from __future__ import annotations
@@ -176,6 +176,32 @@ def number_formats(path: Path) -> dict[str, dict[tuple[int, int], str]]:
         return out
 
 
+def xls_formats(path: Path) -> dict[str, dict[tuple[int, int], str]] | None:
+    """The same for .xls (BIFF), through xlrd's formatting records; None if they cannot be read."""
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # xlrd missing, or a file it cannot parse: fall back to guessing (IMPORT_FORMAT_GUESSED)
+        return None
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for sheet in (book.sheet_by_index(i) for i in range(book.nsheets)):
+            cells: dict[tuple[int, int], str] = {}
+            for r in range(sheet.nrows):
+                for c in range(sheet.row_len(r)):
+                    if sheet.cell_type(r, c) in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE):
+                        fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
+                        if fmt is not None and fmt.format_str != "General":
+                            cells[(r, c)] = fmt.format_str
+            out[sheet.name] = cells
+    except Exception:
+        return None
+    finally:
+        book.release_resources()
+    return out
+
+
 # -- a cell's shown text -----------------------------------------------------------------------
 
 
@@ -244,7 +270,7 @@ def read_book(path: Path) -> list[Sheet]:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as err:  # calamine raises its own types and OSError/ValueError variants
         raise BookError(str(err) or type(err).__name__) from err
-    formats = number_formats(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    formats = number_formats(path) if path.suffix.lower() in (".xlsx", ".xlsm") else xls_formats(path)
     sheets = []
     for name in book.sheet_names:
         try:

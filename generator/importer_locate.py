@@ -191,9 +191,11 @@ class Locator:
             cell: Cell | None = Cell(inline)
         else:
             row, col = label.row, label.last_col + 1
+            while col < self.sheet.width and self.sheet.cell(row, col) is None:
+                col = self.sheet.region(row, col).last_col + 1  # a bureau's spacer column between label and value
             cell = self.sheet.cell(row, col)
-            if cell and normal(cell.text) in {normal(lbl) for f in self.kind.header for lbl in f.labels}:
-                cell = None  # the next cell is the next label: this one was left blank
+            if cell is None or normal(cell.text) in {normal(lbl) for f in self.kind.header for lbl in f.labels}:
+                cell, col = None, label.last_col + 1  # nothing, or the next label, follows: left blank
         self.note((fld.key,), row, col)
         if cell is None or self.is_blank(cell.text):
             if fld.required:

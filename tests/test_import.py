@@ -217,7 +217,7 @@ def bureau_workbook(path: Path) -> Path:
     ws.merge_range(5, 1, 5, 2, "部门(单位)\n名 称")  # an extra blank row above, half-width brackets
     ws.merge_range(5, 3, 5, 9, "广水市劳动保险事业管理局")
     ws.write(6, 1, "填 报 人")
-    ws.merge_range(6, 2, 6, 4, "姚尧")
+    ws.merge_range(6, 3, 6, 4, "姚尧")  # a spacer column between label and value
     ws.write(6, 5, "联系电话")
     ws.write_number(6, 6, 15997856299)  # a number cell, as Excel makes of a typed phone number
     ws.merge_range(7, 1, 15, 1, "部门总体\n资金情况")
@@ -459,3 +459,54 @@ def test_the_xlsx_download_imports_back_to_the_same_model(tmp_path: Path, seed: 
     assert [format_problem(p) for r in results for p in r.problems] == []
     for decl, result in zip(decls, results, strict=True):
         assert result.written and loaded(result.written) == dataclasses.replace(decl, status="published")
+
+
+# -- .xls and several forms per workbook -------------------------------------------------------------
+
+
+def to_xls(src: Path, dest: Path) -> Path:
+    """The workbook saved as Excel 97–2003 (.xls), merges and number formats kept, as old bureau files are."""
+    import xlwt
+
+    book = openpyxl.load_workbook(src)
+    out = xlwt.Workbook()
+    styles: dict[str, Any] = {}
+    for ws in book.worksheets:
+        sheet = out.add_sheet(ws.title)
+        anchors = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+        covered = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
+                   for c in range(m.min_col, m.max_col + 1)}
+        for row in ws.iter_rows():
+            for cell in row:
+                key = (cell.row, cell.column)
+                fmt = cell.number_format or "General"
+                style = styles.setdefault(fmt, xlwt.easyxf(num_format_str=fmt))
+                if key in anchors:
+                    m = anchors[key]
+                    sheet.write_merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1, cell.value, style)
+                elif key not in covered and cell.value is not None:
+                    sheet.write(cell.row - 1, cell.column - 1, cell.value, style)
+    out.save(str(dest))
+    return dest
+
+
+def test_an_xls_workbook_round_trips_with_its_number_formats(
+        tmp_path: Path, seed: Declaration, levels: Any) -> None:
+    book = to_xls(filled(tmp_path, seed, levels), tmp_path / "guangshui-ldbxj.xls")
+    results = run(tmp_path, book, status="published")
+    assert [format_problem(p) for r in results for p in r.problems] == []
+    assert loaded(tmp_path / "content/2021/guangshui-ldbxj.yaml") == seed
+
+
+def test_each_sheet_with_a_form_is_one_declaration(tmp_path: Path, seed: Declaration, levels: Any) -> None:
+    book = filled(tmp_path, seed, levels, name="全局.xlsx")
+    wb = openpyxl.load_workbook(book)
+    for title in ("二", "三"):
+        copy = wb.copy_worksheet(wb["部门整体"])
+        copy.title = title
+    find(wb["二"], "guangshui-ldbxj").value = "guangshui-two"
+    wb.save(book)
+    results = run(tmp_path, book, status="published")
+    assert [r.outcome for r in results] == ["已写入", "已写入", "未写入"]
+    assert ("IMPORT_DUPLICATE_TARGET", "全局.xlsx:三!A1") in codes(results)
+    assert loaded(tmp_path / "content/2021/guangshui-two.yaml").unit_name == seed.unit_name
