@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .importer_book import Cell, Region, Sheet, cell_ref, general, normal
-from .importer_form import Column, FormKind
+from .importer_form import Column, Field, FormKind
 from .load import _Bad, _money, _share
 from .model import Path_
 from .problems import Problem, code
@@ -163,20 +163,7 @@ class Locator:
         label_re = re.compile("|".join(spaced) + r"|(\s*:\s*)")
         seen: set[str] = set()
         for region, cell in self.regions:
-            text = unicodedata.normalize("NFKC", cell.text)
-            hits = [(m, labels[m.lastindex - 1][1] if m.lastindex and m.lastindex <= len(labels) else -1)
-                    for m in label_re.finditer(text)]
-            if not hits or hits[0][1] < 0 or hits[0][0].start() != 0:
-                continue
-            # Segments "label：value" follow each other in one cell (填报日期：… 单位：万元 单位领导审签：…).
-            marks = [(m, i) for n, (m, i) in enumerate(hits)
-                     if i >= 0 and (n == 0 or (n + 1 < len(hits) and hits[n + 1][1] < 0
-                                                   and hits[n + 1][0].start() == m.end()))]
-            for n, (m, index) in enumerate(marks):
-                stop = marks[n + 1][0].start() if n + 1 < len(marks) else len(text)
-                inline = re.sub(r"^\s*:", "", text[m.end():stop]).strip()
-                if n == 0 and inline and not re.match(r"\s*:", text[m.end():]):
-                    break  # "单位名称XYZ" is text that begins like a label, not a label
+            for index, inline in _segments(unicodedata.normalize("NFKC", cell.text), label_re, labels):
                 fld = fields[index]
                 if fld.key not in seen:
                     seen.add(fld.key)
@@ -185,7 +172,7 @@ class Locator:
             if fld.required and fld.key not in seen:
                 self.missing(fld.labels[0], fld.title)
 
-    def header_value(self, fld: Any, label: Region, inline: str) -> None:
+    def header_value(self, fld: Field, label: Region, inline: str) -> None:
         if inline:
             row, col = label.row, label.col
             cell: Cell | None = Cell(inline)
@@ -428,6 +415,28 @@ class Locator:
 
     def _indicators(self, header_row: int, end: int, path: Path_) -> list[dict[str, Any]]:
         return [row for _, row in self.table(header_row, self.kind.indicator_columns, end, "绩效指标", path)]
+
+
+def _segments(text: str, label_re: re.Pattern[str], labels: list[tuple[str, int]]) -> list[tuple[int, str]]:
+    """(field index, inline value) of each "label" or "label：value" a cell begins with, in order.
+
+    A cell may hold several (填报日期：2021 年 01 月 28 日 单位：万元 单位领导审签：熊斌); one that merely
+    begins like a label ("单位名称XYZ", no colon) holds none.
+    """
+    hits = [(m, labels[m.lastindex - 1][1] if m.lastindex and m.lastindex <= len(labels) else -1)
+            for m in label_re.finditer(text)]
+    if not hits or hits[0][1] < 0 or hits[0][0].start() != 0:
+        return []
+    marks = [(m, i) for n, (m, i) in enumerate(hits)
+             if i >= 0 and (n == 0 or (n + 1 < len(hits) and hits[n + 1][1] < 0 and hits[n + 1][0].start() == m.end()))]
+    out = []
+    for n, (m, index) in enumerate(marks):
+        stop = marks[n + 1][0].start() if n + 1 < len(marks) else len(text)
+        inline = re.sub(r"^\s*:", "", text[m.end():stop]).strip()
+        if n == 0 and inline and not re.match(r"\s*:", text[m.end():]):
+            return []
+        out.append((index, inline))
+    return out
 
 
 def second_forms(sheet: Sheet, kind: FormKind) -> list[Region]:

@@ -134,7 +134,7 @@ CODES: dict[str, Code] = {
         Code("IMPORT_NOT_SHARE", E, "{title}应为百分数（如 97.27%），单元格显示为“{actual}”"),
         Code("IMPORT_NOT_DATE", E, "{title}不是有效日期：“{actual}”"),
         Code("IMPORT_FORMAT_GUESSED", W,
-             "{title}：.xls 文件读不出单元格格式，数值 {actual} 按百分数读作 {guess}，请核对"),
+             "{title}：读不出该 .xls 文件的单元格格式，数值 {actual} 按百分数读作 {guess}，请核对"),
         Code("IMPORT_MERGE_CUT", E, "合并单元格 {range} 跨越了{what}表格的边界或两列，无法确定归属，请拆分"),
         Code("IMPORT_SECOND_FORM", E, "同一工作表中有第二张申报表（第一张始于 {first}），请每张表放在单独的工作表中"),
         Code("IMPORT_NO_ID", E, "无法确定单位编号（{actual} 不是小写字母、数字和连字符组成的编号）：请填写“单位编号”，"

@@ -510,3 +510,21 @@ def test_each_sheet_with_a_form_is_one_declaration(tmp_path: Path, seed: Declara
     assert [r.outcome for r in results] == ["已写入", "已写入", "未写入"]
     assert ("IMPORT_DUPLICATE_TARGET", "全局.xlsx:三!A1") in codes(results)
     assert loaded(tmp_path / "content/2021/guangshui-two.yaml").unit_name == seed.unit_name
+
+
+def _header_of(*texts: str) -> dict[str, Any]:
+    from generator.importer_locate import Locator
+
+    sheet = Sheet("a.xlsx", "S", {(0, c): Cell(t) for c, t in enumerate(texts)}, {}, 1, len(texts))
+    locator = Locator(sheet, DEPT, 0, 1)
+    locator.header()
+    return locator.out.data
+
+
+def test_header_labels_inline_split_and_lookalikes() -> None:
+    assert _header_of("填报日期：2021 年 1 月 28 日  单位 : 万元  单位领导审签：熊斌") == {
+        "filing_date": dt.date(2021, 1, 28), "money_unit": "万元", "leader": "熊斌"}
+    assert _header_of("单位", "万元") == {"money_unit": "万元"}
+    assert _header_of("单位", "单位领导审签", "熊斌") == {"leader": "熊斌"}  # 单位 left blank
+    assert _header_of("单位工会") == {}  # text that begins like a label is not one
+    assert _header_of("部门 ( 单位 )\n名 称", "某局") == {"unit_name": "某局"}
