@@ -158,7 +158,8 @@ def _resolve_year(found: Found, book: Path, sheet: Sheet, opts: Options) -> int 
     history = (found.data.get("funding") or {}).get("history_years") or []
     if history and history[-1]:
         return int(history[-1]) + 1
-    found.problems.append(code("IMPORT_NO_YEAR").at(f"{book.name}:{sheet.name}!A1", 1, 1))
+    where = found.cells.get(("year",), f"{sheet.name}!A1")  # the 预算年度 cell, where the form has one
+    found.problems.append(code("IMPORT_NO_YEAR").at(f"{book.name}:{where}", 1, 1))
     return None
 
 

@@ -528,3 +528,8 @@ def test_header_labels_inline_split_and_lookalikes() -> None:
     assert _header_of("单位", "单位领导审签", "熊斌") == {"leader": "熊斌"}  # 单位 left blank
     assert _header_of("单位工会") == {}  # text that begins like a label is not one
     assert _header_of("部门 ( 单位 )\n名 称", "某局") == {"unit_name": "某局"}
+
+
+def test_what_the_loader_refuses_is_named_at_its_cell(tmp_path: Path, seed: Declaration, levels: Any) -> None:
+    book = mutate(filled(tmp_path, seed, levels), lambda ws: setattr(find(ws, seed.unit_name), "value", "局" * 10_001))
+    assert ("TEXT_TOO_LONG", "guangshui-ldbxj.xlsx:部门整体!B4") in codes(run(tmp_path, book))
