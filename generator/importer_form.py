@@ -58,6 +58,9 @@ class FormKind:
     blank: str  # regex over the normal form of a template row's placeholder ("……")
     placeholder: str  # regex: an unfilled numbered target ("目标 1：")
     money_unit: str = "万元"
+    # A multi-year project's years, printed in its type cell: 延续性项目（2020—2022 年）, （从 2020 年至 2022 年）.
+    project_years: str = (r"^(?P<type>[^（(]+?)\s*[（(]\s*从?\s*(?P<start>\d{4})\s*年?\s*[-—–~至到]"
+                          r"\s*(?P<end>\d{4})\s*年?\s*[)）]$")
 
 
 DEPT = FormKind(

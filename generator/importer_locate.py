@@ -342,7 +342,14 @@ class Locator:
             return
         end = self.block_end(section, header.row)
         rows = self.table(header.row, k.project_columns, end, "项目", ("projects",))
-        self.out.data["projects"] = [row for _, row in rows]
+        self.out.data["projects"] = [self._project_years(row) for _, row in rows]
+
+    def _project_years(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A 延续性项目's years out of its type cell, into from_year / to_year (the type text is the rest)."""
+        match = re.match(self.kind.project_years, row.get("type") or "")
+        if match:
+            row.update(type=match["type"], from_year=int(match["start"]), to_year=int(match["end"]))
+        return row
 
     def targets(self) -> None:
         k = self.kind

@@ -18,7 +18,7 @@ import xlsxwriter
 
 from .config import Level
 from .importer_form import DEPT, FormKind
-from .model import PROJECT_TYPES, Declaration, FundingRow, FundingTotal, Indicator, Money, Share
+from .model import PROJECT_TYPES, Declaration, FundingRow, FundingTotal, Indicator, Money, Project, Share
 
 WIDTHS = (14, 12, 14, 26, 18, 14, 14)  # A–G
 LAST = len(WIDTHS) - 1
@@ -161,6 +161,13 @@ def _lists(w: _Writer, kind: FormKind, decl: Declaration | None) -> None:
         w.row += 1
 
 
+def _project_type(project: Project) -> str:
+    """The type cell as the form prints a multi-year project: 延续性项目（2020—2022 年）."""
+    if project.from_year is None and project.to_year is None:
+        return project.type
+    return f"{project.type}（{project.from_year or ''}—{project.to_year or ''} 年）"
+
+
 def _projects(w: _Writer, kind: FormKind, decl: Declaration | None) -> None:
     top = w.row
     cols = kind.project_columns
@@ -170,7 +177,7 @@ def _projects(w: _Writer, kind: FormKind, decl: Declaration | None) -> None:
     r = top + 1
     for project in projects:
         w.text(r, 1, project.name if project else None)
-        w.text(r, 2, project.type if project else None)
+        w.text(r, 2, _project_type(project) if project else None)
         w.amount(r, 3, project.total_budget if project else None)
         w.amount(r, 4, project.budget if project else None)
         w.text(r, 5, project.purpose if project else None, None, LAST)

@@ -533,3 +533,15 @@ def test_header_labels_inline_split_and_lookalikes() -> None:
 def test_what_the_loader_refuses_is_named_at_its_cell(tmp_path: Path, seed: Declaration, levels: Any) -> None:
     book = mutate(filled(tmp_path, seed, levels), lambda ws: setattr(find(ws, seed.unit_name), "value", "局" * 10_001))
     assert ("TEXT_TOO_LONG", "guangshui-ldbxj.xlsx:部门整体!B4") in codes(run(tmp_path, book))
+
+
+@pytest.mark.parametrize("printed", [None, "延续性项目（从 2020 年至 2022 年）", "延续性项目(2020-2022)"])
+def test_a_multi_year_project_keeps_its_years(tmp_path: Path, seed: Declaration, levels: Any,
+                                              printed: str | None) -> None:
+    project = dataclasses.replace(seed.projects[0], type="延续性项目", from_year=2020, to_year=2022)
+    decl = dataclasses.replace(seed, projects=(project,))
+    book = filled(tmp_path, decl, levels)
+    if printed:
+        mutate(book, lambda ws: setattr(find(ws, "延续性项目（2020—2022 年）"), "value", printed))
+    assert codes(run(tmp_path, book)) == []
+    assert loaded(tmp_path / "content/2021/guangshui-ldbxj.yaml").projects == (project,)
