@@ -214,7 +214,8 @@ def _target_problems(target: Path, book: Path, sheet: Sheet, taken: dict[Path, P
     where = f"{book.name}:{sheet.name}!A1"
     if target in taken:
         return [code("IMPORT_DUPLICATE_TARGET").at(where, 1, 1, target=target, other=taken[target])]
-    if target.exists() and not opts.force and _imported_from(target) != str(book):
+    # The same workbook by name: a folder imported again from another working directory is still itself.
+    if target.exists() and not opts.force and Path(_imported_from(target) or "").name != book.name:
         return [code("IMPORT_TARGET_EXISTS").at(where, 1, 1, target=target)]
     return []
 

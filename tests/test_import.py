@@ -377,9 +377,11 @@ def test_existing_files_are_not_overwritten_unless_imported_from_the_same_book(
     assert codes(run(tmp_path, book)) == []
     assert codes(run(tmp_path, book)) == []  # re-importing the same workbook replaces its own file
     (tmp_path / "x").mkdir()
-    other = filled(tmp_path / "x", seed, levels)
-    assert [c for c, _ in codes(run(tmp_path, other))] == ["IMPORT_TARGET_EXISTS"]
-    assert codes(run(tmp_path, other, force=True)) == []
+    moved = filled(tmp_path / "x", seed, levels)
+    assert codes(run(tmp_path, moved)) == []  # the same workbook, in another folder
+    other = filled(tmp_path, seed, levels, name="另一个.xlsx")
+    assert [c for c, _ in codes(run(tmp_path, other, unit_id="guangshui-ldbxj"))] == ["IMPORT_TARGET_EXISTS"]
+    assert codes(run(tmp_path, other, unit_id="guangshui-ldbxj", force=True)) == []
 
 
 def test_xls_shares_are_guessed_and_flagged() -> None:
