@@ -547,3 +547,13 @@ def test_a_multi_year_project_keeps_its_years(tmp_path: Path, seed: Declaration,
         mutate(book, lambda ws: setattr(find(ws, "延续性项目（2020—2022 年）"), "value", printed))
     assert codes(run(tmp_path, book)) == []
     assert loaded(tmp_path / "content/2021/guangshui-ldbxj.yaml").projects == (project,)
+
+
+def test_a_blank_template_names_each_missing_value(tmp_path: Path, levels: Any) -> None:
+    book = tmp_path / "空白.xlsx"
+    write_template(book, levels)
+    found = codes(run(tmp_path, book))
+    assert ("IMPORT_VALUE_MISSING", "空白.xlsx:部门整体!B3") in found  # 填报日期
+    assert ("IMPORT_VALUE_MISSING", "空白.xlsx:部门整体!B4") in found  # 部门（单位）名称
+    assert ("IMPORT_NO_YEAR", "空白.xlsx:部门整体!D1") in found  # 预算年度
+    assert ("IMPORT_NO_ID", "空白.xlsx:部门整体!F1") in found  # 单位编号, and 空白 is no id
