@@ -14,6 +14,7 @@ from . import archive
 from .build import BuildFailed, Busy, Stages, build_preview, build_public, project_lock, with_config
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
+from .importer_source import origin
 from .problems import Severity
 from .publish import PublishRefused
 from .site import SiteError
@@ -27,7 +28,7 @@ def _report_text(report: Report, least: Severity = Severity.WARNING) -> str:
     counts = Counter(p.severity for p in report.problems if not p.waived)
     waived = sum(1 for p in report.problems if p.waived)
     hidden = len(report.problems) - len(shown)
-    lines = [p.format() for p in shown]
+    lines = [p.format() + origin(p) for p in shown]  # origin: the workbook cell of an imported file
     lines.append(
         f"检查了 {len(report.files)} 个文件："
         f"错误 {counts[Severity.ERROR]} 个，警告 {counts[Severity.WARNING]} 个，"
@@ -225,6 +226,50 @@ def cmd_serve(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, project: Project) -> int:
+    from .importer import Options, format_problem, import_all, summary, workbooks
+
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"disclose import: 路径不存在：{', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    books = workbooks(paths)
+    if args.id and len(books) != 1:
+        print("disclose import: --id 只能用于一个工作簿", file=sys.stderr)
+        return 2
+    opts = Options(args.output or project.content, partial=args.partial, status=args.status, unit_id=args.id,
+                   year=args.year, force=args.force)
+    tty = sys.stderr.isatty() and not args.quiet
+
+    def progress(i: int, n: int, book: Path) -> None:
+        print(f"\r导入 {i}/{n}：{book.name[:40]}\033[K", end="", file=sys.stderr, flush=True)
+
+    results = import_all(books, opts, progress if tty else None)
+    if tty:
+        print(file=sys.stderr)
+    for result in results:
+        for problem in result.problems:
+            print(format_problem(problem))
+    print(summary(results), file=sys.stderr)
+    failed = any(r.errors for r in results) or not books
+    return 1 if failed else 0
+
+
+def cmd_template(args: argparse.Namespace, project: Project) -> int:
+    from .importer_form import KINDS, kind_named
+    from .importer_template import write_template
+
+    kind = kind_named(args.kind)
+    if kind is None:
+        names = "、".join(n for k in KINDS for n in k.names)
+        print(f"disclose template: 未知的表种 {args.kind}（可用：{names}）", file=sys.stderr)
+        return 2
+    write_template(args.output, project.levels, kind=kind, goals=args.goals)
+    print(f"disclose template: 已生成空白{kind.title}：{args.output}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="disclose", description="部门整体支出绩效目标申报表公开网站生成器")
     top.add_argument("-C", "--project", type=Path, default=Path("."), help="项目目录（默认为当前目录）")
@@ -269,6 +314,22 @@ def parser() -> argparse.ArgumentParser:
     bundle.add_argument("-o", "--output", type=Path,
                         help="输出文件（默认 build/bundles/archive-<年度>-r<版本>.tar.gz）")
     bundle.set_defaults(func=cmd_bundle)
+    imp = sub.add_parser("import", help="把按原表样式填写的 Excel 工作簿（.xlsx/.xls）导入为 YAML 申报表")
+    imp.add_argument("paths", nargs="+", help="工作簿或目录（目录下的全部工作簿）")
+    imp.add_argument("-o", "--output", type=Path, help="写入的目录（默认 content/，按年度分目录）")
+    imp.add_argument("--partial", action="store_true",
+                     help="有错误的表也写出可读的部分（问题列在文件开头的注释中，状态为 draft）")
+    imp.add_argument("--status", choices=["draft", "published"], default="draft", help="写入的状态（默认 draft）")
+    imp.add_argument("--id", help="单位编号（只导入一个工作簿时；否则取“单位编号”格或文件名）")
+    imp.add_argument("--year", type=int, help="预算年度（默认取“预算年度”格，或近两年收支金额年份的下一年）")
+    imp.add_argument("--force", action="store_true", help="覆盖已存在、且不是由同一工作簿导入的文件")
+    imp.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    imp.set_defaults(func=cmd_import)
+    tmpl = sub.add_parser("template", help="生成按原表样式排版的空白 Excel 工作簿（供填写后 disclose import）")
+    tmpl.add_argument("kind", help="表种：部门整体（dept）")
+    tmpl.add_argument("-o", "--output", type=Path, required=True, help="输出的 .xlsx 文件")
+    tmpl.add_argument("--goals", type=int, default=2, help="年度目标表的个数（默认 2）")
+    tmpl.set_defaults(func=cmd_template)
     synth = sub.add_parser("synth", help="生成合成申报表（用于性能测试）")
     synth.add_argument("count", type=int, help="申报表张数")
     synth.add_argument("--years", type=int, default=3, help="分布在几个年度（默认 3）")

@@ -180,6 +180,23 @@ CODES: dict[str, Code] = {
         Code("GOAL_NO_INDICATORS", E, "年度目标 {number} 没有任何绩效指标"),
         Code("RATE_OVER_100", W, "指标「{name}」的指标值 {actual} 超过 100%"),
         Code("VALUE_QUALITATIVE", INFO, "指标「{name}」的指标值为定性表述：{actual}"),
+        # -- disclose import (position: 工作簿:工作表!单元格)
+        Code("IMPORT_UNREADABLE", E, "无法读取工作簿：{detail}"),
+        Code("IMPORT_NO_FORM", E, "工作簿中没有可识别的{title}（未找到表题或“部门（单位）名称”“一级指标”等标签）"),
+        Code("IMPORT_LABEL_MISSING", E, "未找到标签“{label}”（{title}），该部分未导入"),
+        Code("IMPORT_VALUE_MISSING", E, "{title}未填写"),
+        Code("IMPORT_NOT_NUMBER", E, "{title}应为不带单位的数值（如 367.58），单元格显示为“{actual}”"),
+        Code("IMPORT_NOT_SHARE", E, "{title}应为百分数（如 97.27%），单元格显示为“{actual}”"),
+        Code("IMPORT_NOT_DATE", E, "{title}不是有效日期：“{actual}”"),
+        Code("IMPORT_FORMAT_GUESSED", W,
+             "{title}：读不出该 .xls 文件的单元格格式，数值 {actual} 按百分数读作 {guess}，请核对"),
+        Code("IMPORT_MERGE_CUT", E, "合并单元格 {range} 跨越了{what}表格的边界或两列，无法确定归属，请拆分"),
+        Code("IMPORT_SECOND_FORM", E, "同一工作表中有第二张申报表（第一张始于 {first}），请每张表放在单独的工作表中"),
+        Code("IMPORT_NO_ID", E, "无法确定单位编号（{actual} 不是小写字母、数字和连字符组成的编号）：请填写“单位编号”，"
+                                "或把工作簿命名为编号，或用 --id 指定"),
+        Code("IMPORT_NO_YEAR", E, "无法确定预算年度：请填写“预算年度”或近两年收支金额的年份，或用 --year 指定"),
+        Code("IMPORT_TARGET_EXISTS", E, "{target} 已存在且不是由本工作簿导入的，未覆盖（确需覆盖请加 --force）"),
+        Code("IMPORT_DUPLICATE_TARGET", E, "与 {other} 导入到同一文件 {target}：单位编号或年度重复"),
         # -- corpus and waivers
         Code("DUPLICATE_DECLARATION", E, "{unit_id} 的 {year} 年申报表重复，另见 {other}"),
         Code("WAIVER_UNKNOWN", E, "豁免的问题代码 {actual} 不存在或不是错误"),
