@@ -17,7 +17,7 @@ from generator.export import withhold
 from generator.load import load
 from generator.render import PageOptions
 
-SEED = Path(__file__).resolve().parent.parent / "content" / "2021" / "guangshui-ldbxj.yaml"
+SEED = Path(__file__).resolve().parents[2] / "content" / "2021" / "guangshui-ldbxj.yaml"
 
 
 Found = list[tuple[str, int, int, str]]
