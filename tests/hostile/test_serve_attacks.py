@@ -22,6 +22,10 @@ from test_serve import free_port, poll
 
 from generator.serve import HEAD_DEADLINE, HEADER_TIMEOUT, MAX_LONG_POLLS
 
+# What "closed at the timeout" may take beyond it on a loaded 2-core machine (seen: > 10 s with a dozen
+# processes busy); still far from "held forever", which is what these tests catch.
+SLACK = 15
+
 pytestmark = pytest.mark.slow
 PAGE = "/2021/guangshui-ldbxj/"
 
@@ -36,7 +40,7 @@ class Served:
         return self.stderr.read_text(encoding="utf-8", errors="replace")
 
     def connect(self) -> socket.socket:
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=HEADER_TIMEOUT + 10)
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=HEADER_TIMEOUT + SLACK + 10)
         return sock
 
     def ask(self, raw: bytes) -> bytes:
@@ -141,7 +145,7 @@ def test_a_half_sent_request_is_closed_within_the_timeout(clean_console: Served)
         started = time.monotonic()
         _read_all(sock)  # returns once the server closes the connection
         waited = time.monotonic() - started
-    assert waited < HEADER_TIMEOUT + 3
+    assert waited < HEADER_TIMEOUT + SLACK
     assert clean_console.get(PAGE) == 200
 
 
@@ -153,7 +157,7 @@ def test_a_trickling_request_head_is_closed_at_the_deadline(clean_console: Serve
             for byte in b"GET / HTTP/1.1\r\nX-Slow: " + b"a" * 100:
                 sock.sendall(bytes([byte]))
                 time.sleep(1)
-                assert time.monotonic() - started < HEAD_DEADLINE + 3, "still open past the deadline"
+                assert time.monotonic() - started < HEAD_DEADLINE + SLACK, "still open past the deadline"
         except (BrokenPipeError, ConnectionResetError):
             pass  # closed by the server
         else:
@@ -165,7 +169,7 @@ def test_a_silent_connection_is_closed_within_the_timeout(clean_console: Served)
     with clean_console.connect() as sock:
         started = time.monotonic()
         assert _read_all(sock) == b""
-        assert time.monotonic() - started < HEADER_TIMEOUT + 3
+        assert time.monotonic() - started < HEADER_TIMEOUT + SLACK
 
 
 def _reset_after_sending(served: Served, target: str) -> None:
