@@ -21,8 +21,8 @@ from typing import Any
 
 from . import archive, export, leaks, publish, search, site, workers
 from .check import Context, Report, check_files, declaration_files
-from .config import Level, Project
-from .model import Document
+from .config import Project
+from .model import Document, Level
 from .privacy import mask, mask_text
 from .problems import Problem
 from .render import PORTAL, Broken, Corpus, PageOptions, Renderer, YearSummary

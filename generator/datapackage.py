@@ -14,23 +14,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import (
+from .forms.department.model import (
     Annual,
     AnnualGoal,
     Declaration,
     Funding,
     FundingRow,
     FundingTotal,
-    Indicator,
     LongTerm,
-    Money,
     Project,
-    Share,
-    Text,
-    UnitId,
-    Waiver,
-    Year,
 )
+from .model import Indicator, Money, Share, Text, UnitId, Waiver, Year
 
 Cell = str | int | bool | dt.date | Money | Share | list[Any] | None
 Row = dict[str, Cell]

@@ -39,11 +39,12 @@ from .datapackage import (
     package_files,
     table_rows,
 )
-from .load import _Converter, _Loader, compose
-from .model import Declaration, Document, FundingRow, Money, Share
+from .forms.department.model import Declaration, FundingRow
+from .load import _INVALID, _Loader, compose, convert
+from .model import Document, Form, Money, Share
 from .privacy import mask_text
 from .render import PORTAL, PageOptions, environment
-from .schema import schema_text
+from .schema import schema_files
 
 
 @dataclass(frozen=True)
@@ -96,14 +97,13 @@ def withhold(decl: Declaration, show_filer: str) -> Declaration:
                                phone=decl.phone if "phone" in shown else None)
 
 
-def reload(path: Path, text: str) -> Declaration | None:
-    """The declaration a YAML text loads as, or None if it does not load cleanly."""
+def reload(path: Path, text: str) -> Form | None:
+    """The form a YAML text loads as (of the kind it declares), or None if it does not load cleanly."""
     node, problems = compose(path, text)
     if node is None or problems:
         return None
-    converter = _Converter(path)
-    decl = converter.convert(node, Declaration, (), "申报表")
-    return decl if isinstance(decl, Declaration) and not converter.problems else None
+    decl, converter = convert(path, node)
+    return None if decl is _INVALID or converter.problems else decl
 
 
 def blank_fields(text: str, names: Iterable[str]) -> str:
@@ -568,7 +568,7 @@ def add_packages(
             years.append(_kept_year(year, title, kept[year] / "data", by_year[year]))
     title = f"{site_name}：全部年度数据"
     files = package_files("performance-targets", title, _DESCRIPTION, list(parts.values()), homepage)
-    files["declaration.schema.json"] = schema_text().encode("utf-8")
+    files.update({name: text.encode("utf-8") for name, text in schema_files().items()})
     _add(sites[PORTAL], files, strict=strict)
     sites[PORTAL]["data/index.md"] = environment().get_template("data.md.j2").render(
         settings=settings, tables=TABLES, everything=Package(title, "", _sizes(files)), years=years,

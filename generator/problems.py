@@ -117,7 +117,7 @@ CODES: dict[str, Code] = {
         Code("FILE_ENCODING", E, "文件不是 UTF-8 编码（{detail}），请另存为 UTF-8（无 BOM）"),
         Code("FILE_BOM", E, "文件以 BOM 开头，请另存为 UTF-8（无 BOM）"),
         Code("FILE_UNREADABLE", E, "无法读取文件：{detail}"),
-        Code("FILE_NAME", E, "文件名应为 content/{year}/{unit_id}.yaml，实为 {actual}"),
+        Code("FILE_NAME", E, "文件名应为 content/{year}/{stem}.yaml，实为 {actual}"),
         Code("CONTENT_SYMLINK", E, "content/ 中不能有符号链接（未读取其内容）：请放入文件本身"),
         Code("CONTENT_DEPTH", E,
              "申报表文件应直接放在 content/<年度>/ 下（content/<年度>/<单位编号>.yaml），实为 content/{actual}"),
@@ -134,6 +134,7 @@ CODES: dict[str, Code] = {
         # -- shape of the declaration
         Code("ROOT_NOT_MAPPING", E, "文件顶层应为“键: 值”映射（申报表或站点配置），实为{actual}"),
         Code("UNKNOWN_KEY", E, "未知的键 {key}{hint}"),
+        Code("FORM_UNKNOWN", E, "未知的表种 form: {actual}（可用：{allowed}）"),
         Code("MISSING_KEY", E, "缺少必填项 {key}（{title}）"),
         Code("WRONG_TYPE", E, "{title}应为{expected}，实为{actual}"),
         Code("EMPTY_TEXT", E, "{title}不能为空"),

@@ -17,20 +17,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .chart import bar_chart
-from .config import Level, public_filer_fields
+from .config import public_filer_fields
+from .forms import KINDS, kind_of
+from .forms.department.model import Declaration, FundingRow, FundingTotal, column_cell, column_total, total_value
 from .load import RESERVED_IDS
-from .model import (
-    Declaration,
-    Document,
-    FundingRow,
-    FundingTotal,
-    Indicator,
-    Money,
-    Share,
-    column_cell,
-    column_total,
-    total_value,
-)
+from .model import Document, Form, Indicator, Level, Money, Share
 from .problems import Problem, headline
 
 _MARKER = re.compile(
@@ -172,7 +163,9 @@ class PageOptions:
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        # the shared templates, then each form kind's own folder (a kind's page template lives with the kind)
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates"),
+                                    *(jinja2.FileSystemLoader(k.templates) for k in KINDS.values() if k.templates)]),
         autoescape=True,  # every template emits HTML inside Markdown
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -268,8 +261,8 @@ def indicator_count(decl: Declaration) -> int:
     return len(decl.long_term.indicators) + sum(len(g.indicators) for g in decl.annual.goals)
 
 
-def declaration_url(decl: Declaration) -> str:
-    return f"{decl.year}/{decl.unit_id}/"
+def declaration_url(decl: Form) -> str:
+    return kind_of(decl).url(decl)
 
 
 PORTAL = ""  # the key of the portal site; year sites are keyed by their year
@@ -361,7 +354,7 @@ class Renderer:
         waived = self.options.waived.get(str(doc.source.path), [])
         key = (str(doc.source.path), doc.source.sha256, tuple(problems), tuple(waived), self.options.preview)
         if key not in self.memo:
-            self.memo[key] = self._render("declaration.md.j2", decl=doc.decl, doc=doc, problems=problems,
+            self.memo[key] = self._render(kind_of(doc.decl).template, decl=doc.decl, doc=doc, problems=problems,
                                           waived=waived, banners=banners(doc, self.options))
         return self.memo[key]
 
@@ -396,7 +389,7 @@ class Renderer:
         if self.options.archive_page:
             yield "archive_note.md", self.options.archive_page
         for doc in summary.docs:
-            yield f"{doc.decl.unit_id}.md", self.declaration(doc)
+            yield kind_of(doc.decl).page(doc.decl), self.declaration(doc)
         for b in summary.broken:
             yield f"{b.slug}.md", self.broken(b)
 

@@ -27,8 +27,9 @@ from conftest import MINIMAL, SEED, copy_project
 from generator import export
 from generator.config import Project
 from generator.datapackage import TABLES, defuse
+from generator.forms.department.model import Declaration
 from generator.load import load
-from generator.model import Declaration, Money, Share
+from generator.model import Money, Share
 from generator.privacy import mask
 from generator.render import PageOptions
 from generator.schema import json_schema

@@ -35,8 +35,9 @@ from typing import Any
 import pytest
 from conftest import ROOT, copy_project
 
+from generator.forms.department.model import Declaration
 from generator.load import MAX_BYTES, MAX_TEXT_CHARS, load
-from generator.model import Declaration, Text
+from generator.model import Text
 from generator.privacy import mask_text
 from generator.problems import CODES
 
