@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .forms import KINDS, kind_of
 from .load import load_partial
-from .model import Document, Path_, Pos
+from .model import Document, Path_, Pos, Waiver
 from .problems import CODES, Problem, Severity, code
 from .rules import READS, Context, at, can_run
 
@@ -26,11 +26,12 @@ def apply_waivers(doc: Document, problems: list[Problem]) -> list[Problem]:
     """Mark waived errors (never drop them); report waivers that name no error or are unused."""
     if not can_run(doc, ("waivers",)):
         return problems  # an unreadable waiver waives nothing; its load error blocks the document
-    reasons = {str(w.code): str(w.reason) for w in doc.decl.waivers}
+    waivers: tuple[Waiver, ...] = getattr(doc.decl, "waivers", ())  # a kind may have none
+    reasons = {str(w.code): str(w.reason) for w in waivers}
     out = [p.waive(reasons[p.code]) if p.code in reasons and p.severity is Severity.ERROR else p
            for p in problems]
     used = {p.code for p in out if p.waived}
-    for i, w in enumerate(doc.decl.waivers):
+    for i, w in enumerate(waivers):
         known = w.code in CODES and CODES[w.code].severity is Severity.ERROR
         if not known:
             out.append(at(doc, "WAIVER_UNKNOWN", "waivers", i, "code", actual=w.code))

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from .chart import bar_chart
 from .config import public_filer_fields
-from .forms import KINDS, kind_of
+from .forms import DEFAULT, KINDS, kind_of
 from .forms.department.model import Declaration, FundingRow, FundingTotal, column_cell, column_total, total_value
 from .load import RESERVED_IDS
 from .model import Document, Form, Indicator, Level, Money, Share
@@ -203,8 +203,9 @@ def _tojson(value: Any) -> Markup:
 @dataclass(frozen=True)
 class YearSummary:
     year: int
-    docs: list[Document]
+    docs: list[Document]  # the units' own forms (the default kind): what the year's tables and totals count
     broken: list[Broken] = field(default_factory=list)
+    others: list[Document] = field(default_factory=list)  # the forms of the other kinds, each with its page
 
     @property
     def income(self) -> str:
@@ -302,29 +303,38 @@ def _own_slugs(broken: Iterable[Broken], taken: set[tuple[int | None, str]]) -> 
 class Corpus:
     """The documents grouped as the pages need them."""
 
-    by_year: dict[int, list[Document]]
+    by_year: dict[int, list[Document]]  # the units' own forms (the default kind)
     by_unit: dict[str, list[Document]]
     broken: list[Broken] = field(default_factory=list)
+    others: dict[int, list[Document]] = field(default_factory=dict)  # the other kinds' forms, by year
 
     @classmethod
     def of(cls, docs: Iterable[Document], broken: Iterable[Broken] = ()) -> Corpus:
         by_year: dict[int, list[Document]] = defaultdict(list)
         by_unit: dict[str, list[Document]] = defaultdict(list)
-        for doc in sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id)):
+        others: dict[int, list[Document]] = defaultdict(list)
+        for doc in sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id, kind_of(d.decl).key(d.decl))):
+            if kind_of(doc.decl).name != DEFAULT:
+                others[doc.decl.year].append(doc)
+                continue
             by_year[doc.decl.year].append(doc)
             by_unit[doc.decl.unit_id].append(doc)
-        broken = _own_slugs(broken, {(year, d.decl.unit_id) for year, ds in by_year.items() for d in ds})
+        pages = [d for ds in (*by_year.values(), *others.values()) for d in ds]
+        broken = _own_slugs(broken, {(d.decl.year, kind_of(d.decl).stem(d.decl)) for d in pages})
         for b in broken:
             if b.year is not None:
                 by_year.setdefault(b.year, [])
-        return cls(dict(by_year), dict(by_unit), broken)
+        for year in others:
+            by_year.setdefault(year, [])
+        return cls(dict(by_year), dict(by_unit), broken, dict(others))
 
     @property
     def years(self) -> list[YearSummary]:
         return [self.year(y) for y in sorted(self.by_year, reverse=True)]
 
     def year(self, year: int) -> YearSummary:
-        return YearSummary(year, self.by_year.get(year, []), [b for b in self.broken if b.year == year])
+        return YearSummary(year, self.by_year.get(year, []), [b for b in self.broken if b.year == year],
+                           self.others.get(year, []))
 
 
 class Renderer:
@@ -388,7 +398,7 @@ class Renderer:
         yield "index.md", self.year(summary)
         if self.options.archive_page:
             yield "archive_note.md", self.options.archive_page
-        for doc in summary.docs:
+        for doc in [*summary.docs, *summary.others]:
             yield kind_of(doc.decl).page(doc.decl), self.declaration(doc)
         for b in summary.broken:
             yield f"{b.slug}.md", self.broken(b)
