@@ -134,7 +134,7 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]
-    rows: Callable[[Declaration], Iterable[Row]]
+    rows: Callable[[Any], Iterable[Row]]  # a form's rows (of the kind the table belongs to)
 
     @property
     def names(self) -> list[str]:
@@ -151,7 +151,7 @@ class Table:
             ],
         }
 
-    def cells(self, decl: Declaration) -> Iterator[list[Cell]]:
+    def cells(self, decl: Any) -> Iterator[list[Cell]]:
         """The declaration's rows in column order (a row must fill every column, no more)."""
         for row in self.rows(decl):
             if row.keys() != set(self.names):
@@ -351,17 +351,25 @@ def csv_bytes(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]], *, f
     return (b"\xef\xbb\xbf" if for_excel else b"") + out.getvalue().encode("utf-8")
 
 
-def table_rows(decls: Iterable[Declaration]) -> dict[str, bytes]:
-    """Each table's CSV rows (no header) for these declarations: a part of a package's tables."""
+def table_rows(decls: Iterable[Any], tables: Sequence[Table] = TABLES) -> dict[str, bytes]:
+    """Each table's CSV rows (no header) for these forms (all of the kind whose tables these are): a part
+    of a package's tables."""
     decls = list(decls)
-    return {t.name: csv_bytes(None, (cells for decl in decls for cells in t.cells(decl))) for t in TABLES}
+    return {t.name: csv_bytes(None, (cells for decl in decls for cells in t.cells(decl))) for t in tables}
+
+
+def titled(table: Table, decl: Any, drop: Sequence[str] = ("year", "unit_id")) -> tuple[list[str], list[list[Cell]]]:
+    """A table's rows of one form, without the key columns, headed by the zh-CN titles (a download's block)."""
+    keep = [i for i, c in enumerate(table.columns) if c.name not in drop]
+    return ([table.columns[i].title for i in keep],
+            [[cells[i] for i in keep] for cells in table.cells(decl)])
 
 
 def descriptor(name: str, title: str, description: str, files: dict[str, bytes],
-               homepage: str = "") -> dict[str, Any]:
+               homepage: str = "", tables: Sequence[Table] = TABLES) -> dict[str, Any]:
     """The datapackage.json of the tables in `files` (path → CSV bytes), with sizes and hashes."""
     resources = []
-    for table in TABLES:
+    for table in tables:
         data = files[f"{table.name}.csv"]
         resources.append({
             "name": table.name,
@@ -384,9 +392,11 @@ def descriptor(name: str, title: str, description: str, files: dict[str, bytes],
 
 
 def package_files(name: str, title: str, description: str, parts: Sequence[dict[str, bytes]],
-                  homepage: str = "") -> dict[str, bytes]:
-    """datapackage.json and one CSV per table (plain UTF-8, no BOM) made of these parts' rows, in order."""
-    files = {f"{t.name}.csv": csv_bytes(t.names, ()) + b"".join(part[t.name] for part in parts) for t in TABLES}
-    package = descriptor(name, title, description, files, homepage)
+                  homepage: str = "", tables: Sequence[Table] = TABLES) -> dict[str, bytes]:
+    """datapackage.json and one CSV per table (plain UTF-8, no BOM) made of these parts' rows, in order
+    (a part may lack a table: a year without forms of its kind)."""
+    files = {f"{t.name}.csv": csv_bytes(t.names, ()) + b"".join(part.get(t.name, b"") for part in parts)
+             for t in tables}
+    package = descriptor(name, title, description, files, homepage, tables)
     files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files

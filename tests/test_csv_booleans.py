@@ -11,7 +11,8 @@ import frictionless
 from conftest import SEED
 
 from generator.datapackage import TABLE, TABLES, package_files, table_rows
-from generator.export import excel_csv, funding_block
+from generator.export import excel_csv
+from generator.forms.department.downloads import funding_block
 from generator.load import load
 
 

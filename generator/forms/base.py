@@ -17,8 +17,19 @@ from ..problems import Problem
 from ..rules import Rule
 
 Key = tuple[Any, ...]
+Block = tuple[list[str], list[list[Any]]]  # a download's table: header, rows of cells (datapackage.Cell)
+Sheets = list[tuple[str, list[Block]]]  # a workbook: (sheet title, its blocks)
 Section = tuple[str, str, list[str]]  # (anchor within the page, "" for the page itself; title; texts)
 CorpusRule = Callable[[Sequence[Document]], Iterator[Problem]]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One kind of per-form file: `<stem><suffix>` in `/<year>/data/`."""
+
+    suffix: str
+    label: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -34,11 +45,19 @@ class FormKind:
     stem: Callable[[Form], str]  # the file name under content/<year>/ (without .yaml) and the page's name
     search_sections: Callable[[Form], Iterator[Section]]  # the page's search entries, the page itself first
     identity: tuple[str, ...] = ("year", "unit_id")  # the fields key and stem read, the last one pointed at
-    corpus_rules: tuple[CorpusRule, ...] = ()  # rules relating one form to the others of the corpus
+    corpus_rules: tuple[CorpusRule, ...] = ()
+    # The downloads: which files (the workbook .xlsx first, .json and .yaml last, the CSVs between), the
+    # workbook's sheets and title, the CSVs by suffix, and the data package's tables (datapackage.Table).
+    downloads: tuple[Download, ...] = ()
+    sheets: Callable[[Form], Sheets] | None = None
+    workbook_title: Callable[[Form], str] = lambda decl: ""
+    csvs: Callable[[Form], dict[str, Block]] = lambda decl: {}
+    tables: tuple[Any, ...] = ()
+    # Personal fields published only as show_filer allows: field → the policy's name for it (filer | phone).
+    filer_fields: dict[str, str] = field(default_factory=dict)  # rules relating one form to the others of the corpus
     templates: Path | None = None  # the kind's own template folder, if it has one
     describes: str = ""  # one line for the JSON Schema: which file holds such a form
     schema_file: str = ""  # its JSON Schema's name in generator/schema/ and the portal's data/
-    extra: dict[str, Any] = field(default_factory=dict)  # what templates of this kind need besides the form
 
     def __post_init__(self) -> None:
         if not self.schema_file:

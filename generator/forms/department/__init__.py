@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ...datapackage import TABLES
 from ..base import FormKind
+from .downloads import DOWNLOADS, csvs, sheets, workbook_title
 from .model import Declaration
 from .rules import RULES
 from .search import search_sections
@@ -17,5 +19,11 @@ KIND = FormKind(
     stem=lambda decl: str(decl.unit_id),
     search_sections=search_sections,
     schema_file="declaration.schema.json",  # the name it was published under before there were kinds
+    downloads=DOWNLOADS,
+    sheets=sheets,
+    workbook_title=workbook_title,
+    csvs=csvs,
+    tables=TABLES,
+    filer_fields={"filer": "filer", "phone": "phone"},
     describes="每个预算单位每年一个文件 content/<年度>/<单位编号>.yaml",
 )
