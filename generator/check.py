@@ -169,6 +169,8 @@ def _lean(doc: Document | None, problems: list[Problem]) -> tuple[Document | Non
     keeping every value's position would hold about half of a big build's memory."""
     if doc is None:
         return None, problems
-    where = (kind_of(doc.decl).identity[-1],)
-    kept: dict[Path_, Pos] = {key: pos for key, pos in doc.source.positions.items() if key == where}
+    kind = kind_of(doc.decl)
+    where = (kind.identity[-1],)
+    kept: dict[Path_, Pos] = {key: pos for key, pos in doc.source.positions.items()
+                              if key == where or (key and key[0] in kind.kept)}
     return dataclasses.replace(doc, source=dataclasses.replace(doc.source, positions=kept)), problems

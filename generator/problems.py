@@ -174,6 +174,15 @@ CODES: dict[str, Code] = {
         Code("PROJECT_OVER_TOTAL", E, "项目本年度预算 {budget} 超过项目总预算 {total}"),
         Code("PROJECT_TYPE", E, "项目类型应为 常年性项目、延续性项目、一次性项目 之一，实为 {actual}"),
         Code("PROJECT_YEARS", E, "延续性项目应填写起止年度且包含 {year} 年，实为 {actual}"),
+        # -- the 项目支出绩效目标申报表
+        Code("FUND_TOTAL", E,
+             "{period}资金总额 {actual} 与财政拨款 {fiscal} 加其他资金 {other} 之和 {expected} 不相等"),
+        Code("PROJECT_ANNUAL_OVER_MID", E, "年度资金总额 {annual} 超过中期资金总额 {mid}"),
+        Code("PROJECT_PERIOD", E, "项目期（起止年度）应包含 {year} 年，实为 {actual}"),
+        Code("PROJECT_NO_UNIT_FORM", W, "{unit_id} 没有 {year} 年的部门整体支出绩效目标申报表，本项目表无从对应"),
+        Code("PROJECT_NOT_LISTED", W, "项目名称 {name} 不在 {other} 的“项目支出情况”之中"),
+        Code("PROJECT_BUDGET_DIFFERS", E,
+             "年度资金总额 {actual} 与部门整体申报表中该项目的本年度预算 {budget}（{other}）不相等"),
         # -- goals and indicators
         Code("LEVEL1_UNKNOWN", E, "一级指标 {actual} 不在财政部规定的 {allowed} 之中"),
         Code("LEVEL2_UNKNOWN", W,

@@ -352,9 +352,29 @@ class Renderer:
         # Declaration pages by their inputs: the preview re-renders only what a saved file changed.
         # Callers share a memo only between renderers with the same levels and settings.
         self.memo = {} if memo is None else memo
+        # The forms of one unit and year (its own and those of other kinds): the pages link to each other.
+        self.unit_forms: dict[tuple[int, str], list[Document]] = {}
         self.common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
                        "project_spending": project_spending, "indicator_count": indicator_count,
-                       "no_projects": no_projects}
+                       "no_projects": no_projects, "unit_form": self.unit_form, "other_forms": self.other_forms,
+                       "kind_of": lambda doc: kind_of(doc.decl), "form_named": self.form_named}
+
+    def unit_form(self, doc: Document) -> Document | None:
+        """The unit's own form (the default kind) of the document's year, if it is on the site."""
+        return next((d for d in self._beside(doc) if kind_of(d.decl).name == DEFAULT), None)
+
+    def other_forms(self, doc: Document) -> list[Document]:
+        """The forms of the other kinds of the document's unit and year that are on the site."""
+        return [d for d in self._beside(doc) if kind_of(d.decl).name != DEFAULT]
+
+    def form_named(self, doc: Document, label: str) -> str:
+        """The page name of the other form of the document's unit and year that goes by this label, or ""
+        (a 项目支出情况 row names its project's form)."""
+        named = (kind_of(d.decl).stem(d.decl) for d in self.other_forms(doc) if kind_of(d.decl).label(d.decl) == label)
+        return next(named, "")
+
+    def _beside(self, doc: Document) -> list[Document]:
+        return [d for d in self.unit_forms.get((doc.decl.year, doc.decl.unit_id), []) if d is not doc]
 
     def _render(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values, **self.common)
@@ -362,7 +382,8 @@ class Renderer:
     def declaration(self, doc: Document) -> str:
         problems = self.options.problems.get(str(doc.source.path), [])
         waived = self.options.waived.get(str(doc.source.path), [])
-        key = (str(doc.source.path), doc.source.sha256, tuple(problems), tuple(waived), self.options.preview)
+        beside = tuple(d.source.sha256 for d in self._beside(doc))
+        key = (str(doc.source.path), doc.source.sha256, tuple(problems), tuple(waived), self.options.preview, beside)
         if key not in self.memo:
             self.memo[key] = self._render(kind_of(doc.decl).template, decl=doc.decl, doc=doc, problems=problems,
                                           waived=waived, banners=banners(doc, self.options))
@@ -398,7 +419,12 @@ class Renderer:
         yield "index.md", self.year(summary)
         if self.options.archive_page:
             yield "archive_note.md", self.options.archive_page
-        for doc in [*summary.docs, *summary.others]:
+        docs = [*summary.docs, *summary.others]
+        for doc in docs:
+            group = self.unit_forms.setdefault((doc.decl.year, doc.decl.unit_id), [])
+            if all(d is not doc for d in group):
+                group.append(doc)
+        for doc in docs:
             yield kind_of(doc.decl).page(doc.decl), self.declaration(doc)
         for b in summary.broken:
             yield f"{b.slug}.md", self.broken(b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Form
 from .base import FormKind
 from .department import KIND as DEPARTMENT
+from .project import KIND as PROJECT
 
 FORM_KEY = "form"  # the top-level key that names a file's kind
 KINDS: dict[str, FormKind] = {}
@@ -37,3 +38,4 @@ def kind_named(name: str) -> FormKind | None:
 
 
 register(DEPARTMENT)
+register(PROJECT)

@@ -46,6 +46,8 @@ class FormKind:
     search_sections: Callable[[Form], Iterator[Section]]  # the page's search entries, the page itself first
     identity: tuple[str, ...] = ("year", "unit_id")  # the fields key and stem read, the last one pointed at
     corpus_rules: tuple[CorpusRule, ...] = ()
+    labelled_by: str = "unit_name"  # the field a list of forms names each one by
+    kept: tuple[str, ...] = ()  # top-level fields whose positions the corpus rules (of any kind) still need
     # The downloads: which files (the workbook .xlsx first, .json and .yaml last, the CSVs between), the
     # workbook's sheets and title, the CSVs by suffix, and the data package's tables (datapackage.Table).
     downloads: tuple[Download, ...] = ()
@@ -62,6 +64,10 @@ class FormKind:
     def __post_init__(self) -> None:
         if not self.schema_file:
             object.__setattr__(self, "schema_file", f"{self.name}.schema.json")
+
+    def label(self, decl: Form) -> str:
+        """What a list of forms (the year page's, say) calls this one."""
+        return str(getattr(decl, self.labelled_by))
 
     def url(self, decl: Form) -> str:
         """The page's address relative to the portal: /<year>/<stem>/."""

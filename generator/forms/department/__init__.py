@@ -25,5 +25,6 @@ KIND = FormKind(
     csvs=csvs,
     tables=TABLES,
     filer_fields={"filer": "filer", "phone": "phone"},
+    kept=("projects",),  # where each 项目支出情况 row stands: a project form names it when they disagree
     describes="每个预算单位每年一个文件 content/<年度>/<单位编号>.yaml",
 )

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from ...model import Document, Indicator, Share
 from ...privacy import personal_data
 from ...problems import Problem
-from ...rules import Context, Rule, at, reads
+from ...rules import Context, Rule, at, level_problems, phone_format, reads, value_problems
 from .model import PROJECT_TYPES, FundingRow, FundingTotal, column_cell, column_sum, total_value
 
-# Half-width digits, single half-width spaces, hyphens, brackets, +: anything else (full-width digits, U+3000,
-# NBSP, dots, dashes, zero-width characters, doubled spaces) is odd enough to ask the clerk about.
-_PHONE = re.compile(r"^(?!.*  )[0-9 ()（）+-]{7,20}$")
 PUBLICATION_DAYS = 20  # 预算法: disclose within 20 days of approval
 
 
@@ -31,12 +27,6 @@ def publication_in_time(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield at(doc, "LATE_PUBLICATION", "publication_date", **params)
         elif days < 0:
             yield at(doc, "PUBLISHED_BEFORE_APPROVAL", "publication_date", **params)
-
-
-@reads("phone")
-def phone_format(doc: Document, ctx: Context) -> Iterator[Problem]:
-    if doc.decl.phone and not _PHONE.match(doc.decl.phone):
-        yield at(doc, "PHONE_FORMAT", "phone", actual=doc.decl.phone)
 
 
 # -- funding -----------------------------------------------------------------------------------
@@ -201,24 +191,12 @@ def _indicators(doc: Document) -> Iterator[tuple[tuple[str | int, ...], Indicato
 
 @reads("long_term", "annual")
 def indicator_levels(doc: Document, ctx: Context) -> Iterator[Problem]:
-    for path, ind in _indicators(doc):
-        level = ctx.levels.get(ind.level1)
-        if level is None:
-            yield at(doc, "LEVEL1_UNKNOWN", *path, "level1", actual=ind.level1, allowed="、".join(ctx.levels))
-        elif not level.admits(ind.level2):
-            yield at(doc, "LEVEL2_UNKNOWN", *path, "level2", actual=ind.level2, level1=ind.level1)
+    return level_problems(doc, ctx, _indicators(doc))
 
 
 @reads("long_term", "annual")
 def indicator_values(doc: Document, ctx: Context) -> Iterator[Problem]:
-    for path, ind in _indicators(doc):
-        if not ind.value:
-            continue
-        parsed = ind.parsed
-        if parsed is None:
-            yield at(doc, "VALUE_QUALITATIVE", *path, "value", name=ind.name, actual=ind.value)
-        elif parsed.unit == "%" and parsed.number > 100:
-            yield at(doc, "RATE_OVER_100", *path, "value", name=ind.name, actual=ind.value)
+    return value_problems(doc, _indicators(doc))
 
 
 @reads("annual")
