@@ -155,3 +155,20 @@ def test_two_files_of_one_key_clash_within_their_kind(note_kind: FormKind, tmp_p
     twin.write_text(note.read_text("utf-8"), "utf-8")
     report = check_files([note, twin, MINIMAL], context)
     assert [(p.code, p.file) for p in report.problems] == [("DUPLICATE_DECLARATION", str(twin))]
+
+
+def test_every_kind_is_packaged() -> None:
+    """A kind's folder and templates reach the installed package (pyproject's find and package-data)."""
+    import fnmatch
+    import tomllib
+
+    import setuptools
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    packages = setuptools.find_packages(str(ROOT), include=config["packages"]["find"]["include"])
+    globs = config["package-data"]["generator"]
+    for kind in forms.KINDS.values():
+        assert kind.model.__module__.rsplit(".", 1)[0] in packages
+        for template in kind.templates.iterdir() if kind.templates else ():
+            relative = template.relative_to(ROOT / "generator").as_posix()
+            assert any(fnmatch.fnmatch(relative, g) for g in globs), relative
