@@ -168,6 +168,15 @@ def _filed(text: str) -> list[str]:
     return [mask_text(value) for _, _, value in texts(decl)] + [m.text for m in _money(decl)]
 
 
+def test_golden_markdown(site: Path, request: pytest.FixtureRequest) -> None:
+    """The project page's Markdown (the example published with every field), against its checked-in golden."""
+    golden = ROOT / "tests" / "golden" / "guangshui-ldbxj--gsbx-office.md"
+    actual = (site.parent / "build" / "public" / "2021" / "docs" / golden.name).read_text("utf-8")
+    if request.config.getoption("--update-goldens"):
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text("utf-8"), "rendered Markdown changed: review, then pytest --update-goldens"
+
+
 def _loaded(text: str) -> ProjectForm:
     node, _ = compose(Path("x.yaml"), text)
     assert node is not None
