@@ -265,3 +265,14 @@ def test_show_filer_none_withholds_the_leader_and_phone(tmp_path: Path) -> None:
         text = (site / name).read_text("utf-8")
         assert "张三" not in text and mask_text(MOBILE) not in text, name
 
+
+
+def test_the_preview_problem_list_names_a_project_form(tmp_path: Path, context: Context) -> None:
+    from generator.render import Corpus, PageOptions, Renderer
+
+    unit = write(tmp_path, SEED.read_text("utf-8"), "guangshui-ldbxj")
+    path = write(tmp_path, published(**{"  other: 0\nmid_term_goal:": "  other: 1\nmid_term_goal:"}))
+    report = check(context, unit, path)
+    options = PageOptions(preview=True, problems={str(path): report.problems_of(path)})
+    page = Renderer(context.levels, options, {}).problem_list(Corpus.of(report.documents))
+    assert "FUND_TOTAL" in page and 'href="2021/guangshui-ldbxj--gsbx-office/"' in page
