@@ -501,7 +501,8 @@ def add_packages(
     _add(sites[PORTAL], files, strict=strict)
     sites[PORTAL]["data/index.md"] = environment().get_template("data.md.j2").render(
         settings=settings, tables=tables, everything=Package(title, "", _sizes(files)), years=years,
-        downloads=DOWNLOADS)
+        downloads=DOWNLOADS, schemas=[(k.schema_file, "申报表" if k.name == forms.DEFAULT else k.title)
+                                      for k in forms.KINDS.values()])
 
 
 _DESCRIPTION = ("部门整体支出绩效目标申报表的公开数据：表头、资金情况、项目支出、文字条目、绩效目标与绩效指标。"

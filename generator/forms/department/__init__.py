@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ...datapackage import TABLES
 from ..base import FormKind
 from .downloads import DOWNLOADS, csvs, sheets, workbook_title
 from .model import Declaration
 from .rules import RULES
 from .search import search_sections
+from .tables import TABLES
 
 KIND = FormKind(
     name="department",

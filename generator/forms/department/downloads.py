@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ...datapackage import LINE, SECTIONS, TABLE, funding_lines, item_rows, titled
+from ...datapackage import LINE, titled
 from ..base import Block, Download, Sheets
 from .model import Declaration, FundingRow
+from .tables import SECTIONS, TABLE, funding_lines, item_rows
 
 DOWNLOADS = (
     Download(".xlsx", "Excel 工作簿", "每部分一张工作表：基本信息、资金情况、职能、任务、项目、目标、指标"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ...datapackage import KEY, LINE, Row, Table, of, own, titled
+from ...datapackage import LINE, Row, Table, of, own, titled
 from ...model import Indicator
 from ..base import Block, Download, Sheets
+from ..department.tables import KEY
 from .model import Funds, ProjectForm
 
 PROJECT = of(ProjectForm, "project_id")
