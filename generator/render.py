@@ -328,6 +328,10 @@ class Corpus:
             by_year.setdefault(year, [])
         return cls(dict(by_year), dict(by_unit), broken, dict(others))
 
+    def others_of(self, unit_id: str) -> list[Document]:
+        """The unit's forms of the other kinds, year after year."""
+        return [d for year in sorted(self.others) for d in self.others[year] if d.decl.unit_id == unit_id]
+
     @property
     def years(self) -> list[YearSummary]:
         return [self.year(y) for y in sorted(self.by_year, reverse=True)]
@@ -401,15 +405,17 @@ class Renderer:
     def units(self, corpus: Corpus) -> str:
         return self._render("units.md.j2", by_unit=corpus.by_unit)
 
-    def unit(self, docs: list[Document]) -> str:
-        return self._render("unit.md.j2", unit_id=docs[-1].decl.unit_id, docs=docs)
+    def unit(self, docs: list[Document], others: Sequence[Document] = ()) -> str:
+        """A unit's history: its own forms year by year, then its forms of the other kinds."""
+        return self._render("unit.md.j2", unit_id=docs[-1].decl.unit_id, docs=docs, others=list(others))
 
     def problem_list(self, corpus: Corpus) -> str:
         return self._render("problems.md.j2", corpus=corpus, broken=corpus.broken)
 
     def portal(self, corpus: Corpus) -> dict[str, str]:
         pages = {"index.md": self.home(corpus), "units/index.md": self.units(corpus)}
-        pages.update({f"units/{unit_id}.md": self.unit(docs) for unit_id, docs in corpus.by_unit.items()})
+        pages.update({f"units/{unit_id}.md": self.unit(docs, corpus.others_of(unit_id))
+                      for unit_id, docs in corpus.by_unit.items()})
         if self.options.preview:
             pages["problems.md"] = self.problem_list(corpus)
         return pages

@@ -236,6 +236,8 @@ def test_the_pages_link_each_other(site: Path) -> None:
     assert 'href="../guangshui-ldbxj--gsbx-office/"' in unit
     assert 'href="../guangshui-ldbxj/"' in project
     assert 'href="guangshui-ldbxj--gsbx-office/"' in year
+    history = (site / "units" / "guangshui-ldbxj" / "index.html").read_text("utf-8")
+    assert 'href="../../2021/guangshui-ldbxj--gsbx-office/"' in history
 
 
 def test_search_finds_the_project(site: Path) -> None:
