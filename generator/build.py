@@ -21,8 +21,8 @@ from typing import Any
 
 from . import archive, export, leaks, publish, search, site, workers
 from .check import Context, Report, check_files, declaration_files
-from .config import Level, Project
-from .model import Document
+from .config import Project
+from .model import Document, Level
 from .privacy import mask, mask_text
 from .problems import Problem
 from .render import PORTAL, Broken, Corpus, PageOptions, Renderer, YearSummary
@@ -87,7 +87,7 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
     """A build date taken from the content itself, so that two builds of it are byte-identical."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
-    dates = [d for doc in docs for d in (doc.decl.filing_date, doc.decl.publication_date) if d]
+    dates = [d for doc in docs for d in (doc.decl.filing_date, getattr(doc.decl, "publication_date", None)) if d]
     newest = max(dates, default=None)
     return calendar.timegm(newest.timetuple()) if newest else 0
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from .model import Declaration, Money, column_total
+from .forms.department.model import Declaration, column_total
+from .model import Money
 
 WIDTH, HEIGHT, BOTTOM, LEFT = 560, 260, 40, 16
 BAR, GAP = 44, 8

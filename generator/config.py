@@ -17,21 +17,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from .load import _INVALID, _SCALARS, _Bad, _Converter, _kind_of, compose, read_text
-from .model import Text, f
+from .model import Level, Text, f
 from .problems import Problem
-
-
-@dataclass(frozen=True)
-class Level:
-    """A level-1 indicator and the level-2 categories it admits."""
-
-    name: str
-    form: tuple[str, ...]  # printed on every form, empty or not
-    variants: tuple[str, ...]  # accepted local spellings, shown only where used
-
-    def admits(self, level2: str) -> bool:
-        return level2 in self.form or level2 in self.variants
-
 
 ShowFiler = Literal["name_and_phone", "name", "none"]
 

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -24,45 +25,24 @@ import xlsxwriter
 import yaml
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import datapackage, workers
+from . import datapackage, forms, workers
 from .config import Project, public_filer_fields
 from .datapackage import (
-    LINE,
-    SECTIONS,
-    TABLE,
-    TABLES,
     Cell,
     Table,
     csv_bytes,
-    funding_lines,
-    item_rows,
     package_files,
     table_rows,
 )
-from .load import _Converter, _Loader, compose
-from .model import Declaration, Document, FundingRow, Money, Share
+from .forms import kind_of
+from .forms.base import Block
+from .load import _INVALID, _Loader, compose, convert
+from .model import Document, Form, Money, Share
 from .privacy import mask_text
 from .render import PORTAL, PageOptions, environment
-from .schema import schema_text
+from .schema import schema_files
 
-
-@dataclass(frozen=True)
-class Download:
-    """One kind of per-declaration file: `<unit_id><suffix>` in `/<year>/data/`."""
-
-    suffix: str
-    label: str
-    description: str
-
-
-DOWNLOADS = (
-    Download(".xlsx", "Excel 工作簿", "每部分一张工作表：基本信息、资金情况、职能、任务、项目、目标、指标"),
-    Download("-funding.csv", "资金情况 CSV", "收入构成、支出构成及合计，近两年金额各占一列"),
-    Download("-projects.csv", "项目支出 CSV", "项目支出各行"),
-    Download("-indicators.csv", "绩效指标 CSV", "长期目标及各年度目标的绩效指标"),
-    Download(".json", "JSON", "整张申报表，金额为原表文字；符合申报表格式的 JSON Schema"),
-    Download(".yaml", "YAML 原文件", "录入的原文件，个人手机号已打码"),
-)
+DOWNLOADS = forms.KINDS[forms.DEFAULT].downloads  # the units' own forms: what the 数据下载 page lists per unit
 
 
 # -- JSON and YAML ------------------------------------------------------------------------------
@@ -85,25 +65,24 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def declaration_json(decl: Declaration) -> bytes:
+def declaration_json(decl: Form) -> bytes:
     return (json.dumps(plain(decl), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def withhold(decl: Declaration, show_filer: str) -> Declaration:
+def withhold(decl: Form, show_filer: str) -> Form:
     """What the page shows of the filer (site_config show_filer): the downloads show no more."""
     shown = public_filer_fields(show_filer)
-    return dataclasses.replace(decl, filer=decl.filer if "filer" in shown else None,
-                               phone=decl.phone if "phone" in shown else None)
+    hidden = {name: None for name, policy in kind_of(decl).filer_fields.items() if policy not in shown}
+    return dataclasses.replace(decl, **hidden) if hidden else decl
 
 
-def reload(path: Path, text: str) -> Declaration | None:
-    """The declaration a YAML text loads as, or None if it does not load cleanly."""
+def reload(path: Path, text: str) -> Form | None:
+    """The form a YAML text loads as (of the kind it declares), or None if it does not load cleanly."""
     node, problems = compose(path, text)
     if node is None or problems:
         return None
-    converter = _Converter(path)
-    decl = converter.convert(node, Declaration, (), "申报表")
-    return decl if isinstance(decl, Declaration) and not converter.problems else None
+    decl, converter = convert(path, node)
+    return None if decl is _INVALID or converter.problems else decl
 
 
 def blank_fields(text: str, names: Iterable[str]) -> str:
@@ -158,7 +137,7 @@ def strip_comments(text: str) -> str:
     return "".join(out)
 
 
-def source_yaml(doc: Document, decl: Declaration, *, masked: bool) -> str:
+def source_yaml(doc: Document, decl: Form, *, masked: bool) -> str:
     """The file as filed without its comments, masked (and withheld fields blanked) as the page is.
 
     The result is loaded back and must give exactly the published declaration; where it does not
@@ -173,7 +152,8 @@ def source_yaml(doc: Document, decl: Declaration, *, masked: bool) -> str:
         raw = b""
     if hashlib.sha256(raw).hexdigest() == doc.source.sha256:
         text = raw.decode("utf-8")
-        withheld = [n for n in ("filer", "phone") if getattr(decl, n) is None and getattr(doc.decl, n) is not None]
+        withheld = [n for n in kind_of(decl).filer_fields
+                    if getattr(decl, n) is None and getattr(doc.decl, n) is not None]
         if withheld:
             text = blank_fields(text, withheld)
         if masked:
@@ -192,60 +172,6 @@ def source_yaml(doc: Document, decl: Declaration, *, masked: bool) -> str:
 
 
 # -- per-declaration tables (CSV for Excel, XLSX) ----------------------------------------------
-
-
-Block = tuple[list[str], list[list[Cell]]]  # header, rows
-
-
-def _titled(table: Table, decl: Declaration, drop: Sequence[str] = ("year", "unit_id")) -> Block:
-    """A package table's rows of one declaration, without the key columns, headed by the zh-CN titles."""
-    keep = [i for i, c in enumerate(table.columns) if c.name not in drop]
-    return ([table.columns[i].title for i in keep],
-            [[cells[i] for i in keep] for cells in table.cells(decl)])
-
-
-def funding_block(decl: Declaration) -> Block:
-    """部门总体资金情况 laid out like the form: the funding table with one column per history year."""
-    head, rows = _titled(TABLE["funding"], decl)
-    lines = list(funding_lines(decl))
-    years = decl.funding.history_years if decl.funding else ()
-    width = max([len(years), *(len(row.history) for *_, row in lines)])
-    title = {f.name: f for f in dataclasses.fields(FundingRow)}["history"].metadata["title"]
-    for i in range(width):
-        year = years[i] if i < len(years) else None
-        head.append(f"{title}（{year}年）" if year else f"{title}（第 {i + 1} 列）")
-    for cells, (*_, row) in zip(rows, lines, strict=True):
-        cells.extend(row.history[i] if i < len(row.history) else None for i in range(width))
-    return head, rows
-
-
-def items_block(decl: Declaration, sections: Sequence[str]) -> Block:
-    lines = [[r["line"], r["text"]] for r in item_rows(decl) if r["section"] in sections]
-    return [LINE.title, "内容"], lines
-
-
-def sheets(decl: Declaration) -> list[tuple[str, list[Block]]]:
-    """The workbook: a sheet per section of the form, each one or more blocks of header and rows."""
-    basic = TABLE["declarations"]
-    (info,) = list(basic.cells(decl))
-    years = [str(y) if y else "" for y in (info[-1] if isinstance(info[-1], list) else [])]
-    info_rows = [[c.title, v] for c, v in zip(basic.columns[:-1], info[:-1], strict=True)]
-    info_rows.append([basic.columns[-1].title, "、".join(years) or None])
-    out = [
-        ("基本信息", [(["项目", "内容"], info_rows)]),
-        ("资金情况", [funding_block(decl)]),
-        ("职能", [items_block(decl, [SECTIONS["functions"]])]),
-        ("任务", [items_block(decl, [SECTIONS["tasks"]])]),
-        ("项目", [_titled(TABLE["projects"], decl)]),
-        ("目标", [_titled(TABLE["goals"], decl),
-                  (["部分", LINE.title, "内容"],
-                   [[r["section"], r["line"], r["text"]] for r in item_rows(decl)
-                    if r["section"] in (SECTIONS["long_term.targets"], SECTIONS["annual.targets"])])]),
-        ("指标", [_titled(TABLE["indicators"], decl)]),
-    ]
-    if decl.waivers:
-        out.append(("豁免", [_titled(TABLE["waivers"], decl)]))
-    return out
 
 
 def excel_csv(block: Block) -> bytes:
@@ -323,20 +249,21 @@ class _Sheet:
         self.ws.freeze_panes(1, 0)
 
 
-def workbook_bytes(decl: Declaration) -> bytes:
+def workbook_bytes(decl: Form) -> bytes:
     """The XLSX workbook (XlsxWriter: fixed zip dates, so the same declaration gives the same bytes),
     each amount's XML value its filed text."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
     exact: list[dict[str, str]] = []
-    for title, blocks in sheets(decl):
+    kind = kind_of(decl)
+    assert kind.sheets, f"{kind.name}: no workbook"
+    for title, blocks in kind.sheets(decl):
         sheet = _Sheet(book, book.add_worksheet(title))
         sheet.fill(blocks)
         exact.append(sheet.exact)
     created = dt.datetime.combine(decl.filing_date, dt.time())
-    book.set_properties({"title": f"{decl.unit_name} {decl.year} 年度部门整体支出绩效目标申报表",
-                         "author": "disclose", "created": created})
+    book.set_properties({"title": kind.workbook_title(decl), "author": "disclose", "created": created})
     book.close()
     return _exact_values(buffer.getvalue(), exact) if any(exact) else buffer.getvalue()
 
@@ -368,18 +295,19 @@ def _exact_values(xlsx: bytes, exact: list[dict[str, str]]) -> bytes:
 def _code_version() -> str:
     """What the workbook bytes depend on besides the data: this code and XlsxWriter's."""
     digest = hashlib.sha256(xlsxwriter.__version__.encode())
-    for module in (__file__, datapackage.__file__):
+    kinds = [inspect.getfile(k.sheets) for k in forms.KINDS.values() if k.sheets]
+    for module in (__file__, datapackage.__file__, *kinds):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()
 
 
-def _cache_path(cache: Path | None, decl: Declaration, data: bytes) -> Path | None:
+def _cache_path(cache: Path | None, decl: Form, data: bytes) -> Path | None:
     """Where the workbook of this declaration's JSON is cached: same data and code, same workbook."""
     key = hashlib.sha256(_code_version().encode() + data).hexdigest()
     return cache / str(decl.year) / f"{key}.xlsx" if cache else None
 
 
-def workbook(decl: Declaration, data: bytes, cache: Path | None) -> tuple[bytes, Path | None]:
+def workbook(decl: Form, data: bytes, cache: Path | None) -> tuple[bytes, Path | None]:
     """The declaration's workbook (~5 ms to make): from the cache where the declaration and the code are
     unchanged, else made and cached."""
     path = _cache_path(cache, decl, data)
@@ -394,7 +322,7 @@ def workbook(decl: Declaration, data: bytes, cache: Path | None) -> tuple[bytes,
     return book, path
 
 
-def workbooks(decls: Sequence[Declaration], cache: Path | None = None) -> list[bytes]:
+def workbooks(decls: Sequence[Form], cache: Path | None = None) -> list[bytes]:
     """Every declaration's workbook, each from the cache or made (see `workbook`)."""
     return [workbook(d, declaration_json(d), cache)[0] for d in decls]
 
@@ -407,7 +335,7 @@ def drop_stale(used: Iterable[Path]) -> None:
             stale.unlink()
 
 
-Job = tuple[Document, Declaration, bool, "Path | None"]  # document, published declaration, masked, cache
+Job = tuple[Document, Form, bool, "Path | None"]  # document, published declaration, masked, cache
 def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
     doc, decl, masked, cache = job
     data = declaration_json(decl)
@@ -450,19 +378,18 @@ def place_spooled(trees: Mapping[int, Path], jobs: Sequence[Job], made: Sequence
     drop_stale(path for _, path in made if path)
 
 
-def declaration_files(doc: Document, decl: Declaration, workbook: bytes, data: bytes, *,
+def declaration_files(doc: Document, decl: Form, workbook: bytes, data: bytes, *,
                       masked: bool) -> dict[str, bytes]:
-    """`<unit_id>.yaml`, `.json`, the three CSVs and `.xlsx` of one declaration."""
-    uid = decl.unit_id
+    """One form's downloads as its kind declares them: `<stem>.xlsx`, its CSVs, `.json` and `.yaml`."""
+    kind = kind_of(decl)
+    stem = kind.stem(decl)
     files = {
-        f"{uid}.xlsx": workbook,
-        f"{uid}-funding.csv": excel_csv(funding_block(decl)),
-        f"{uid}-projects.csv": excel_csv(_titled(TABLE["projects"], decl)),
-        f"{uid}-indicators.csv": excel_csv(_titled(TABLE["indicators"], decl)),
-        f"{uid}.json": data,
-        f"{uid}.yaml": source_yaml(doc, decl, masked=masked).encode("utf-8"),
+        f"{stem}.xlsx": workbook,
+        **{stem + suffix: excel_csv(block) for suffix, block in kind.csvs(decl).items()},
+        f"{stem}.json": data,
+        f"{stem}.yaml": source_yaml(doc, decl, masked=masked).encode("utf-8"),
     }
-    assert list(files) == [uid + d.suffix for d in DOWNLOADS]
+    assert list(files) == [stem + d.suffix for d in kind.downloads]
     return files
 
 
@@ -482,7 +409,7 @@ class Package:
 class YearFiles:
     year: int
     package: Package
-    decls: list[Declaration]
+    decls: list[Form]
 
 
 def _add(site: MutableMapping[str, str | bytes], files: dict[str, bytes], *, strict: bool) -> None:
@@ -511,9 +438,9 @@ def add_downloads(
     add_packages(sites, docs, project, options)
 
 
-def _published(docs: Sequence[Document], options: PageOptions) -> list[tuple[Document, Declaration]]:
+def _published(docs: Sequence[Document], options: PageOptions) -> list[tuple[Document, Form]]:
     """The documents in a stable order, each with its declaration as downloads show it (show_filer)."""
-    ordered = sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id))
+    ordered = sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id, kind_of(d.decl).stem(d.decl)))
     return [(doc, withhold(doc.decl, options.show_filer)) for doc in ordered]
 
 
@@ -553,35 +480,56 @@ def add_packages(
     strict = not options.preview
     site_name = str(settings.get("site_name") or "部门整体支出绩效目标公开")
     homepage = str(settings["site_url"]).rstrip("/") + "/data/" if settings.get("site_url") else ""
-    by_year: dict[int, list[Declaration]] = defaultdict(list)
+    by_year: dict[int, list[Form]] = defaultdict(list)
     for _, decl in _published(docs, options):
         by_year[decl.year].append(decl)
-    parts = {year: table_rows(year_decls) for year, year_decls in sorted(by_year.items())}
+    parts = {year: _year_rows(year_decls) for year, year_decls in sorted(by_year.items())}
+    tables = all_tables()
     years = []
     for year in sorted(by_year, reverse=True):
         title = f"{site_name}：{year} 年度数据"
         if str(year) in sites:
-            files = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage)
+            files = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage,
+                                  tables)
             _add(sites[str(year)], files, strict=strict)
-            years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(files)), by_year[year]))
+            years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(files)), _units(by_year[year])))
         elif kept and (kept[year] / "data" / "datapackage.json").is_file():
-            years.append(_kept_year(year, title, kept[year] / "data", by_year[year]))
+            years.append(_kept_year(year, title, kept[year] / "data", _units(by_year[year])))
     title = f"{site_name}：全部年度数据"
-    files = package_files("performance-targets", title, _DESCRIPTION, list(parts.values()), homepage)
-    files["declaration.schema.json"] = schema_text().encode("utf-8")
+    files = package_files("performance-targets", title, _DESCRIPTION, list(parts.values()), homepage, tables)
+    files.update({name: text.encode("utf-8") for name, text in schema_files().items()})
     _add(sites[PORTAL], files, strict=strict)
     sites[PORTAL]["data/index.md"] = environment().get_template("data.md.j2").render(
-        settings=settings, tables=TABLES, everything=Package(title, "", _sizes(files)), years=years,
-        downloads=DOWNLOADS)
+        settings=settings, tables=tables, everything=Package(title, "", _sizes(files)), years=years,
+        downloads=DOWNLOADS, schemas=[(k.schema_file, "申报表" if k.name == forms.DEFAULT else k.title)
+                                      for k in forms.KINDS.values()])
 
 
 _DESCRIPTION = ("部门整体支出绩效目标申报表的公开数据：表头、资金情况、项目支出、文字条目、绩效目标与绩效指标。"
                 "金额与占比为原表文字；个人手机号已打码；只含已公开的申报表。")
 
 
-def _kept_year(year: int, title: str, data: Path, decls: list[Declaration]) -> YearFiles:
+def all_tables() -> list[Table]:
+    """Every kind's data package tables, the default kind's first."""
+    return [t for kind in forms.KINDS.values() for t in kind.tables]
+
+
+def _year_rows(decls: Sequence[Form]) -> dict[str, bytes]:
+    """A year's part of each table: every kind's tables filled with that kind's forms."""
+    rows: dict[str, bytes] = {}
+    for kind in forms.KINDS.values():
+        rows.update(table_rows([d for d in decls if kind_of(d) is kind], kind.tables))
+    return rows
+
+
+def _units(decls: Sequence[Form]) -> list[Form]:
+    """The units' own forms (the default kind): the 数据下载 page lists their downloads."""
+    return [d for d in decls if kind_of(d).name == forms.DEFAULT]
+
+
+def _kept_year(year: int, title: str, data: Path, decls: list[Form]) -> YearFiles:
     """A year's entry from the files its published site holds (no link to a file that site lacks)."""
-    names = ["datapackage.json", *(f"{t.name}.csv" for t in TABLES)]
+    names = ["datapackage.json", *(f"{t.name}.csv" for t in all_tables())]
     sizes = {name: (data / name).stat().st_size for name in names if (data / name).is_file()}
     listed = [decl for decl in decls if (data / f"{decl.unit_id}.json").is_file()]
     return YearFiles(year, Package(title, f"../{year}/data/", sizes), listed)

@@ -18,8 +18,9 @@ from typing import Any
 
 import yaml
 
-from . import privacy
-from .model import Declaration, Document, Money, Path_, Pos, Share, Source, Text, UnitId, Year
+from . import forms, privacy
+from .forms.base import FormKind
+from .model import Document, Money, Path_, Pos, Share, Source, Text, UnitId, Year
 from .problems import Problem, code
 
 MAX_BYTES = 1024 * 1024  # a real declaration is ~20 KB; a larger file is a mistake or an attack
@@ -191,8 +192,9 @@ class _Converter:
     its stead, so that the rest of the document is still built and the rules can run on it.
     """
 
-    def __init__(self, path: Path, lines: Lines | None = None):
+    def __init__(self, path: Path, lines: Lines | None = None, *, form_key: bool = False):
         self.path = path
+        self.form_key = form_key  # the root mapping may hold `form:` (read by form_kind, not a model field)
         self.lines = lines or Lines("")
         self.problems: list[Problem] = []
         self.positions: dict[Path_, Pos] = {}
@@ -252,7 +254,7 @@ class _Converter:
                 return self.report(node, "ROOT_NOT_MAPPING", actual=_kind_of(node))
             return self.report(node, "WRONG_TYPE", title=title, expected="键值映射", actual=_kind_of(node))
         values: dict[str, Any] = {}
-        for key, value in self.pairs(node, fields):
+        for key, value in self.pairs(node, fields, root=not where):
             meta = fields[key].metadata
             values[key] = self.kept(self.convert(value, hints[key], (*where, key), meta["title"]), (*where, key))
         for name, fld in fields.items():
@@ -261,7 +263,8 @@ class _Converter:
                 values[name] = self.kept(_INVALID, (*where, name))
         return cls(**values)
 
-    def pairs(self, node: yaml.MappingNode, fields: dict[str, Any]) -> Iterator[tuple[str, yaml.Node]]:
+    def pairs(self, node: yaml.MappingNode, fields: dict[str, Any], root: bool = False
+              ) -> Iterator[tuple[str, yaml.Node]]:
         """The mapping's known keys and their value nodes; duplicates and strangers are reported."""
         seen: dict[str, int] = {}
         for key_node, value in node.value:
@@ -272,6 +275,8 @@ class _Converter:
                 self.report(key_node, "WRONG_TYPE", title="键", expected="文字", actual=_kind_of(key_node))
             elif key in seen:
                 self.report(key_node, "DUPLICATE_KEY", key=key, first=seen[key])
+            elif root and self.form_key and key == forms.FORM_KEY:
+                seen[key] = self.lines.of(key_node)[0]
             elif key not in fields:
                 close = difflib.get_close_matches(key, list(fields), n=1)
                 self.report(key_node, "UNKNOWN_KEY", key=key, hint=f"，是否应为 {close[0]}？" if close else "")
@@ -389,6 +394,30 @@ _SCALARS: dict[Any, Callable[[str], Any]] = {
 }
 
 
+def form_kind(path: Path, node: yaml.Node, lines: Lines) -> FormKind | Problem:
+    """The kind a file declares with its top-level `form:` key; a file without one is of the default kind."""
+    form = next((value for key, value in (node.value if isinstance(node, yaml.MappingNode) else [])
+                 if isinstance(key, yaml.ScalarNode) and key.value == forms.FORM_KEY), None)
+    if form is None:
+        return forms.KINDS[forms.DEFAULT]
+    kind = forms.kind_named(form.value) if isinstance(form, yaml.ScalarNode) and not _is_null(form) else None
+    if kind is None:
+        return code("FORM_UNKNOWN").at(path, *lines.of(form), actual=_kind_of(form), allowed="、".join(forms.KINDS))
+    return kind
+
+
+def convert(path: Path, node: yaml.Node, lines: Lines | None = None) -> tuple[Any, _Converter]:
+    """The form a node tree converts to (as the root dataclass of its kind), and the converter that holds
+    its problems, positions and invalid places; the form is _INVALID where none could be built."""
+    lines = lines or Lines("")
+    converter = _Converter(path, lines, form_key=True)
+    kind = form_kind(path, node, lines)
+    if isinstance(kind, Problem):
+        converter.problems.append(kind)
+        return _INVALID, converter
+    return converter.convert(node, kind.model, (), kind.title), converter
+
+
 def load_partial(path: Path) -> tuple[Document | None, list[Problem]]:
     """Load one declaration file as far as it goes, and every problem found.
 
@@ -402,8 +431,7 @@ def load_partial(path: Path) -> tuple[Document | None, list[Problem]]:
     node, problems = compose(path, text)
     if node is None:
         return None, problems
-    converter = _Converter(path, Lines(text))
-    decl = converter.convert(node, Declaration, (), "申报表")
+    decl, converter = convert(path, node, Lines(text))
     if decl is _INVALID:
         return None, converter.problems
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

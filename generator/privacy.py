@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .model import Declaration, Document, Money, Path_, Share, Text
+from .model import Document, Money, Path_, Share, Text
 from .problems import Problem, code
 
 T = TypeVar("T")
@@ -281,7 +281,7 @@ def _place(doc: Document, path: Path_, text: str, offset: int) -> tuple[int, int
 
 def personal_data(doc: Document, ctx: object) -> Iterator[Problem]:
     """Warn of a 居民身份证号 (masked on publication) and of personal e-mail addresses (published as filed)."""
-    decl: Declaration = doc.decl
+    decl = doc.decl
     for path, title, text in texts(decl):
         for found in find(text):
             if found.kind == "id":

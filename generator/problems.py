@@ -117,7 +117,7 @@ CODES: dict[str, Code] = {
         Code("FILE_ENCODING", E, "文件不是 UTF-8 编码（{detail}），请另存为 UTF-8（无 BOM）"),
         Code("FILE_BOM", E, "文件以 BOM 开头，请另存为 UTF-8（无 BOM）"),
         Code("FILE_UNREADABLE", E, "无法读取文件：{detail}"),
-        Code("FILE_NAME", E, "文件名应为 content/{year}/{unit_id}.yaml，实为 {actual}"),
+        Code("FILE_NAME", E, "文件名应为 content/{year}/{stem}.yaml，实为 {actual}"),
         Code("CONTENT_SYMLINK", E, "content/ 中不能有符号链接（未读取其内容）：请放入文件本身"),
         Code("CONTENT_DEPTH", E,
              "申报表文件应直接放在 content/<年度>/ 下（content/<年度>/<单位编号>.yaml），实为 content/{actual}"),
@@ -134,6 +134,7 @@ CODES: dict[str, Code] = {
         # -- shape of the declaration
         Code("ROOT_NOT_MAPPING", E, "文件顶层应为“键: 值”映射（申报表或站点配置），实为{actual}"),
         Code("UNKNOWN_KEY", E, "未知的键 {key}{hint}"),
+        Code("FORM_UNKNOWN", E, "未知的表种 form: {actual}（可用：{allowed}）"),
         Code("MISSING_KEY", E, "缺少必填项 {key}（{title}）"),
         Code("WRONG_TYPE", E, "{title}应为{expected}，实为{actual}"),
         Code("EMPTY_TEXT", E, "{title}不能为空"),
@@ -173,6 +174,15 @@ CODES: dict[str, Code] = {
         Code("PROJECT_OVER_TOTAL", E, "项目本年度预算 {budget} 超过项目总预算 {total}"),
         Code("PROJECT_TYPE", E, "项目类型应为 常年性项目、延续性项目、一次性项目 之一，实为 {actual}"),
         Code("PROJECT_YEARS", E, "延续性项目应填写起止年度且包含 {year} 年，实为 {actual}"),
+        # -- the 项目支出绩效目标申报表
+        Code("FUND_TOTAL", E,
+             "{period}资金总额 {actual} 与财政拨款 {fiscal} 加其他资金 {other} 之和 {expected} 不相等"),
+        Code("PROJECT_ANNUAL_OVER_MID", E, "年度资金总额 {annual} 超过中期资金总额 {mid}"),
+        Code("PROJECT_PERIOD", E, "项目期（起止年度）应包含 {year} 年，实为 {actual}"),
+        Code("PROJECT_NO_UNIT_FORM", W, "{unit_id} 没有 {year} 年的部门整体支出绩效目标申报表，本项目表无从对应"),
+        Code("PROJECT_NOT_LISTED", W, "项目名称 {name} 不在 {other} 的“项目支出情况”之中"),
+        Code("PROJECT_BUDGET_DIFFERS", E,
+             "年度资金总额 {actual} 与部门整体申报表中该项目的本年度预算 {budget}（{other}）不相等"),
         # -- goals and indicators
         Code("LEVEL1_UNKNOWN", E, "一级指标 {actual} 不在财政部规定的 {allowed} 之中"),
         Code("LEVEL2_UNKNOWN", W,

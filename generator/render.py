@@ -17,20 +17,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .chart import bar_chart
-from .config import Level, public_filer_fields
+from .config import public_filer_fields
+from .forms import DEFAULT, KINDS, kind_of
+from .forms.department.model import Declaration, FundingRow, FundingTotal, column_cell, column_total, total_value
 from .load import RESERVED_IDS
-from .model import (
-    Declaration,
-    Document,
-    FundingRow,
-    FundingTotal,
-    Indicator,
-    Money,
-    Share,
-    column_cell,
-    column_total,
-    total_value,
-)
+from .model import Document, Form, Indicator, Level, Money, Share
 from .problems import Problem, headline
 
 _MARKER = re.compile(
@@ -172,7 +163,9 @@ class PageOptions:
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        # the shared templates, then each form kind's own folder (a kind's page template lives with the kind)
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("generator", "templates"),
+                                    *(jinja2.FileSystemLoader(k.templates) for k in KINDS.values() if k.templates)]),
         autoescape=True,  # every template emits HTML inside Markdown
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -210,8 +203,9 @@ def _tojson(value: Any) -> Markup:
 @dataclass(frozen=True)
 class YearSummary:
     year: int
-    docs: list[Document]
+    docs: list[Document]  # the units' own forms (the default kind): what the year's tables and totals count
     broken: list[Broken] = field(default_factory=list)
+    others: list[Document] = field(default_factory=list)  # the forms of the other kinds, each with its page
 
     @property
     def income(self) -> str:
@@ -268,8 +262,8 @@ def indicator_count(decl: Declaration) -> int:
     return len(decl.long_term.indicators) + sum(len(g.indicators) for g in decl.annual.goals)
 
 
-def declaration_url(decl: Declaration) -> str:
-    return f"{decl.year}/{decl.unit_id}/"
+def declaration_url(decl: Form) -> str:
+    return kind_of(decl).url(decl)
 
 
 PORTAL = ""  # the key of the portal site; year sites are keyed by their year
@@ -309,29 +303,42 @@ def _own_slugs(broken: Iterable[Broken], taken: set[tuple[int | None, str]]) -> 
 class Corpus:
     """The documents grouped as the pages need them."""
 
-    by_year: dict[int, list[Document]]
+    by_year: dict[int, list[Document]]  # the units' own forms (the default kind)
     by_unit: dict[str, list[Document]]
     broken: list[Broken] = field(default_factory=list)
+    others: dict[int, list[Document]] = field(default_factory=dict)  # the other kinds' forms, by year
 
     @classmethod
     def of(cls, docs: Iterable[Document], broken: Iterable[Broken] = ()) -> Corpus:
         by_year: dict[int, list[Document]] = defaultdict(list)
         by_unit: dict[str, list[Document]] = defaultdict(list)
-        for doc in sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id)):
+        others: dict[int, list[Document]] = defaultdict(list)
+        for doc in sorted(docs, key=lambda d: (d.decl.year, d.decl.unit_id, kind_of(d.decl).key(d.decl))):
+            if kind_of(doc.decl).name != DEFAULT:
+                others[doc.decl.year].append(doc)
+                continue
             by_year[doc.decl.year].append(doc)
             by_unit[doc.decl.unit_id].append(doc)
-        broken = _own_slugs(broken, {(year, d.decl.unit_id) for year, ds in by_year.items() for d in ds})
+        pages = [d for ds in (*by_year.values(), *others.values()) for d in ds]
+        broken = _own_slugs(broken, {(d.decl.year, kind_of(d.decl).stem(d.decl)) for d in pages})
         for b in broken:
             if b.year is not None:
                 by_year.setdefault(b.year, [])
-        return cls(dict(by_year), dict(by_unit), broken)
+        for year in others:
+            by_year.setdefault(year, [])
+        return cls(dict(by_year), dict(by_unit), broken, dict(others))
+
+    def others_of(self, unit_id: str) -> list[Document]:
+        """The unit's forms of the other kinds, year after year."""
+        return [d for year in sorted(self.others) for d in self.others[year] if d.decl.unit_id == unit_id]
 
     @property
     def years(self) -> list[YearSummary]:
         return [self.year(y) for y in sorted(self.by_year, reverse=True)]
 
     def year(self, year: int) -> YearSummary:
-        return YearSummary(year, self.by_year.get(year, []), [b for b in self.broken if b.year == year])
+        return YearSummary(year, self.by_year.get(year, []), [b for b in self.broken if b.year == year],
+                           self.others.get(year, []))
 
 
 class Renderer:
@@ -349,9 +356,29 @@ class Renderer:
         # Declaration pages by their inputs: the preview re-renders only what a saved file changed.
         # Callers share a memo only between renderers with the same levels and settings.
         self.memo = {} if memo is None else memo
+        # The forms of one unit and year (its own and those of other kinds): the pages link to each other.
+        self.unit_forms: dict[tuple[int, str], list[Document]] = {}
         self.common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
                        "project_spending": project_spending, "indicator_count": indicator_count,
-                       "no_projects": no_projects}
+                       "no_projects": no_projects, "unit_form": self.unit_form, "other_forms": self.other_forms,
+                       "kind_of": lambda doc: kind_of(doc.decl), "form_named": self.form_named}
+
+    def unit_form(self, doc: Document) -> Document | None:
+        """The unit's own form (the default kind) of the document's year, if it is on the site."""
+        return next((d for d in self._beside(doc) if kind_of(d.decl).name == DEFAULT), None)
+
+    def other_forms(self, doc: Document) -> list[Document]:
+        """The forms of the other kinds of the document's unit and year that are on the site."""
+        return [d for d in self._beside(doc) if kind_of(d.decl).name != DEFAULT]
+
+    def form_named(self, doc: Document, label: str) -> str:
+        """The page name of the other form of the document's unit and year that goes by this label, or ""
+        (a 项目支出情况 row names its project's form)."""
+        named = (kind_of(d.decl).stem(d.decl) for d in self.other_forms(doc) if kind_of(d.decl).label(d.decl) == label)
+        return next(named, "")
+
+    def _beside(self, doc: Document) -> list[Document]:
+        return [d for d in self.unit_forms.get((doc.decl.year, doc.decl.unit_id), []) if d is not doc]
 
     def _render(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values, **self.common)
@@ -359,9 +386,10 @@ class Renderer:
     def declaration(self, doc: Document) -> str:
         problems = self.options.problems.get(str(doc.source.path), [])
         waived = self.options.waived.get(str(doc.source.path), [])
-        key = (str(doc.source.path), doc.source.sha256, tuple(problems), tuple(waived), self.options.preview)
+        beside = tuple(d.source.sha256 for d in self._beside(doc))
+        key = (str(doc.source.path), doc.source.sha256, tuple(problems), tuple(waived), self.options.preview, beside)
         if key not in self.memo:
-            self.memo[key] = self._render("declaration.md.j2", decl=doc.decl, doc=doc, problems=problems,
+            self.memo[key] = self._render(kind_of(doc.decl).template, decl=doc.decl, doc=doc, problems=problems,
                                           waived=waived, banners=banners(doc, self.options))
         return self.memo[key]
 
@@ -377,15 +405,17 @@ class Renderer:
     def units(self, corpus: Corpus) -> str:
         return self._render("units.md.j2", by_unit=corpus.by_unit)
 
-    def unit(self, docs: list[Document]) -> str:
-        return self._render("unit.md.j2", unit_id=docs[-1].decl.unit_id, docs=docs)
+    def unit(self, docs: list[Document], others: Sequence[Document] = ()) -> str:
+        """A unit's history: its own forms year by year, then its forms of the other kinds."""
+        return self._render("unit.md.j2", unit_id=docs[-1].decl.unit_id, docs=docs, others=list(others))
 
     def problem_list(self, corpus: Corpus) -> str:
         return self._render("problems.md.j2", corpus=corpus, broken=corpus.broken)
 
     def portal(self, corpus: Corpus) -> dict[str, str]:
         pages = {"index.md": self.home(corpus), "units/index.md": self.units(corpus)}
-        pages.update({f"units/{unit_id}.md": self.unit(docs) for unit_id, docs in corpus.by_unit.items()})
+        pages.update({f"units/{unit_id}.md": self.unit(docs, corpus.others_of(unit_id))
+                      for unit_id, docs in corpus.by_unit.items()})
         if self.options.preview:
             pages["problems.md"] = self.problem_list(corpus)
         return pages
@@ -395,8 +425,13 @@ class Renderer:
         yield "index.md", self.year(summary)
         if self.options.archive_page:
             yield "archive_note.md", self.options.archive_page
-        for doc in summary.docs:
-            yield f"{doc.decl.unit_id}.md", self.declaration(doc)
+        docs = [*summary.docs, *summary.others]
+        for doc in docs:
+            group = self.unit_forms.setdefault((doc.decl.year, doc.decl.unit_id), [])
+            if all(d is not doc for d in group):
+                group.append(doc)
+        for doc in docs:
+            yield kind_of(doc.decl).page(doc.decl), self.declaration(doc)
         for b in summary.broken:
             yield f"{b.slug}.md", self.broken(b)
 

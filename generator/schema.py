@@ -9,10 +9,13 @@ import types
 import typing
 from typing import Any
 
+from . import forms
+from .forms.base import FormKind
 from .load import MAX_INT_DIGITS, MAX_TEXT_CHARS, RESERVED_IDS
-from .model import Declaration, Money, Share, Text, UnitId, Year
+from .model import Money, Share, Text, UnitId, Year
 
-SCHEMA_ID = "https://disclose.invalid/schema/declaration.schema.json"
+SCHEMA_BASE = "https://disclose.invalid/schema/"
+SCHEMA_ID = SCHEMA_BASE + "declaration.schema.json"  # the 部门整体 form's, its name from before kinds
 _SCALARS: dict[Any, dict[str, Any]] = {
     Money: {
         "type": ["number", "string"],
@@ -60,18 +63,30 @@ def _record_schema(cls: Any, defs: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "properties": props, "required": required}
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema(kind: FormKind | None = None) -> dict[str, Any]:
+    """The JSON Schema of one form kind's files (the default kind's without an argument)."""
+    kind = kind or forms.KINDS[forms.DEFAULT]
     defs: dict[str, Any] = {}
-    root = _record_schema(Declaration, defs)
+    root = _record_schema(kind.model, defs)
+    if kind.name != forms.DEFAULT:  # the default kind's files need no `form:` (every file written before kinds)
+        root["properties"] = {forms.FORM_KEY: {"const": kind.name, "title": "表种",
+                                               "description": f"表种：{kind.name}（{kind.title}）"},
+                              **root["properties"]}
+        root["required"] = [forms.FORM_KEY, *root["required"]]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "title": "部门整体支出绩效目标申报表",
-        "description": "disclose 的申报表 YAML 格式：每个预算单位每年一个文件 content/<年度>/<单位编号>.yaml",
+        "$id": SCHEMA_BASE + kind.schema_file,
+        "title": kind.title,
+        "description": f"disclose 的申报表 YAML 格式：{kind.describes}",
         **root,
         "$defs": dict(sorted(defs.items())),
     }
 
 
-def schema_text() -> str:
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+def schema_text(kind: FormKind | None = None) -> str:
+    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_files() -> dict[str, str]:
+    """Every kind's schema by its file name, as generator/schema/ and the portal's data/ hold them."""
+    return {kind.schema_file: schema_text(kind) for kind in forms.KINDS.values()}

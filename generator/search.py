@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .model import Declaration, Document
+from .forms import kind_of
+from .forms.base import heading_slug as heading_slug  # the anchor of a heading, where it has long been
+from .model import Document, Form
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 ZWSP = "\u200b"  # Material's zh separator splits on it
@@ -34,50 +36,23 @@ def segment(text: str) -> str:
     return _HAN.sub(lambda m: _segment_run(m[0]), text).strip(ZWSP)
 
 
-def heading_slug(text: str) -> str:
-    """The anchor the toc extension gives a heading (same slugify as mkdocs.yml).
-
-    The toc slugifies the heading's text with every run of whitespace collapsed to one space (line
-    breaks, no-break and ideographic spaces in a filed title included), so this does too.
-    """
-    from pymdownx.slugs import slugify
-
-    slug: str = slugify(case="lower")(" ".join(text.split()), "-")
-    return slug
-
-
 def _entry(location: str, title: str, parts: Iterable[str]) -> dict[str, str]:
     text = "；".join(p for p in parts if p)
     return {"location": location, "title": html.escape(segment(title)), "text": html.escape(segment(text))}
 
 
-def declaration_entries(decl: Declaration, location: str) -> Iterator[dict[str, str]]:
-    """One entry for the page and one per section, as Material's own index would have.
-
-    Indexed is what readers search for: names, functions, tasks, projects, goals and indicator
-    names. Amounts and indicator values are left out (numbers are found on the page itself), and
-    nothing is indexed twice: the index is most of what a reader downloads before a first result.
-    """
-    yield _entry(location, f"{decl.unit_name}（{decl.year} 年度）", [f"{decl.year} 年度部门整体支出绩效目标申报表"])
-    sections: list[tuple[str, list[str]]] = [
-        ("部门职能概述", list(decl.functions)),
-        ("年度工作任务", list(decl.tasks)),
-        ("项目支出情况", [f"{p.name} {p.purpose or ''}" for p in decl.projects]),
-        ("整体绩效总目标", [*decl.long_term.targets, *decl.annual.targets]),
-        ("长期目标绩效指标", [i.name for i in decl.long_term.indicators]),
-    ]
-    for n, goal in enumerate(decl.annual.goals, 1):
-        heading = f"年度目标 {n}：{goal.title}"
-        sections.append((heading, [i.name for i in goal.indicators]))
-    for heading, parts in sections:
-        if parts:
-            yield _entry(f"{location}#{heading_slug(heading)}", heading, parts)
+def declaration_entries(decl: Form, location: str) -> Iterator[dict[str, str]]:
+    """One entry for the page and one per section, as Material's own index would have: the sections
+    are the form kind's (forms.base.FormKind.search_sections); a section with no text is left out."""
+    for anchor, title, texts in kind_of(decl).search_sections(decl):
+        if texts:
+            yield _entry(f"{location}#{anchor}" if anchor else location, title, texts)
 
 
 def entries(docs: Sequence[Document]) -> list[dict[str, str]]:
     """Index entries for every declaration, located relative to the portal's root."""
     return [e for doc in docs
-            for e in declaration_entries(doc.decl, f"{doc.decl.year}/{doc.decl.unit_id}/")]
+            for e in declaration_entries(doc.decl, kind_of(doc.decl).url(doc.decl))]
 
 
 def read_index(site_dir: Path) -> dict[str, Any]:

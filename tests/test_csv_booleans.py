@@ -10,8 +10,10 @@ from pathlib import Path
 import frictionless
 from conftest import SEED
 
-from generator.datapackage import TABLE, TABLES, package_files, table_rows
-from generator.export import excel_csv, funding_block
+from generator.datapackage import package_files, table_rows
+from generator.export import excel_csv
+from generator.forms.department.downloads import funding_block
+from generator.forms.department.tables import TABLE, TABLES
 from generator.load import load
 
 
@@ -38,7 +40,7 @@ def test_the_package_schema_reads_shi_and_fou_as_booleans(tmp_path: Path) -> Non
         assert (field["trueValues"], field["falseValues"]) == (["是"], ["否"]), column.name
         assert "true" not in column.description and "false" not in column.description
     decl = _seed()
-    for name, data in package_files("test", "测试", "测试", [table_rows([decl])]).items():
+    for name, data in package_files("test", "测试", "测试", [table_rows([decl], TABLES)], tables=TABLES).items():
         (tmp_path / name).write_bytes(data)
     assert "否" in (tmp_path / "funding.csv").read_text("utf-8")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import RULES, declaration_files
+from generator.check import declaration_files
+from generator.forms.department.rules import RULES
 from generator.problems import CODES, Problem, Severity
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.model import Declaration
+from generator.forms.department.model import Declaration
 from generator.schema import json_schema, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent

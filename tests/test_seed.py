@@ -11,8 +11,9 @@ import pytest
 
 from generator.check import Context, check_files, declaration_files
 from generator.config import load_levels
+from generator.forms.department.model import Declaration
 from generator.load import load
-from generator.model import Declaration, Indicator, Money, Share
+from generator.model import Indicator, Money, Share
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "2021" / "guangshui-ldbxj.yaml"

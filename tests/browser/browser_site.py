@@ -15,6 +15,8 @@ HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 AXE = HERE / "vendor" / "axe.min.js"
 HOSTILE = HERE / "fixtures" / "2021" / "xss-everywhere.yaml"
+PROJECT = HERE / "fixtures" / "2021" / "guangshui-ldbxj--gsbx-office.yaml"
+PROJECT_URL = "/2021/guangshui-ldbxj--gsbx-office/"
 CHROMIUM = Path(os.environ.get("DISCLOSE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

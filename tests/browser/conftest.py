@@ -23,6 +23,7 @@ from .browser_site import (
     ARTIFACTS,
     HOSTILE,
     HOSTILE_URL,
+    PROJECT,
     ROOT,
     SEED_URL,
     Tabs,
@@ -47,6 +48,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("theme", "site_config", "content"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy2(HOSTILE, project / "content" / "2021" / HOSTILE.name)
+    shutil.copy2(PROJECT, project / "content" / "2021" / PROJECT.name)  # the example project form, published
     # `python -m generator` is the `disclose` command, without depending on PATH.
     run = subprocess.run([sys.executable, "-m", "generator", "-C", str(project), "build"],
                          capture_output=True, text=True, timeout=300)

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from generator.chart import bar_chart
+from generator.forms.department.model import Declaration
 from generator.load import load
-from generator.model import Declaration
 
 from .browser_site import ROOT, SEED_URL, Tabs
 

@@ -35,8 +35,9 @@ from typing import Any
 import pytest
 from conftest import ROOT, copy_project
 
+from generator.forms.department.model import Declaration
 from generator.load import MAX_BYTES, MAX_TEXT_CHARS, load
-from generator.model import Declaration, Text
+from generator.model import Text
 from generator.privacy import mask_text
 from generator.problems import CODES
 
@@ -45,6 +46,7 @@ pytestmark = pytest.mark.slow
 HERE = Path(__file__).parent
 REFUSED = HERE / "refused" / "2021"
 INERT = HERE / "inert" / "2021"
+INERT_PROJECTS = HERE / "inert-projects" / "2021"  # project forms: scanned with the rest, their own cases below
 EXPECT = re.compile(r"^# expect: (?P<what>.+)$")
 OUTCOME = re.compile(r"^(?P<code>[A-Z0-9_]+)@(?P<line>\d+):(?P<col>\d+)$")
 SITE_URL = "https://czj.example.gov.cn/jxmb/"
@@ -252,7 +254,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     hostile = copy_project(root / "hostile", content=False)
     content = hostile / "content" / "2021"
     content.mkdir(parents=True)
-    for path in INERT.glob("*.yaml"):
+    for path in [*INERT.glob("*.yaml"), *INERT_PROJECTS.glob("*.yaml")]:  # project forms: the whole scan, too
         shutil.copy(path, content)
     write_generated(content, GENERATED_INERT)
     check = disclose("-C", str(hostile), "check")
@@ -270,7 +272,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         for job in jobs:
             job.result()
     docs = {}
-    for path in sorted(content.glob("*.yaml")):
+    for path in sorted(p for p in content.glob("*.yaml") if p.name not in {q.name for q in INERT_PROJECTS.iterdir()}):
         doc, _ = load(path)
         assert doc is not None, path
         docs[path.stem] = doc.decl
@@ -542,3 +544,12 @@ def test_sitemap_lists_the_pages_and_only_site_urls(built: Built) -> None:
     year = ET.fromstring((built.public / "2021" / "sitemap.xml").read_bytes())
     year_locs = {e.text for e in year.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     assert {f"{SITE_URL}2021/{case}/" for case in built.docs} <= year_locs
+
+
+@pytest.mark.parametrize("path", sorted(INERT_PROJECTS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_project_form_shows_every_text_literally(built: Built, path: Path) -> None:
+    doc, _ = load(path)
+    assert doc is not None
+    page = squash(parse(built.public / "2021" / path.stem / "index.html").root.text())
+    missing = [where for where, text in filed_texts(doc.decl) if squash(text) not in page]
+    assert missing == [], f"dropped or altered on the page: {missing}"

@@ -24,8 +24,9 @@ from conftest import MINIMAL, copy_project
 from generator import publish
 from generator.check import Context, check_files, declaration_files
 from generator.config import Project
-from generator.datapackage import TABLES, package_files, table_rows
+from generator.datapackage import package_files, table_rows
 from generator.export import declaration_json
+from generator.forms.department.tables import TABLES
 from generator.load import load
 from generator.privacy import mask
 
@@ -87,7 +88,7 @@ def test_data_package_csvs_defuse_formulas_like_the_excel_csvs(tmp_path: Path) -
     doc, problems = load(path)
     assert doc is not None, problems
     decl = mask(doc.decl)
-    files = package_files("p", "t", "d", [table_rows([decl])])
+    files = package_files("p", "t", "d", [table_rows([decl], TABLES)], tables=TABLES)
     cells = {name: list(csv.reader(io.StringIO(files[f"{name}.csv"].decode("utf-8"), newline="")))
              for name in (t.name for t in TABLES)}
     texts = [row[-1] for row in cells["items"][1:] if row[2] == "部门职能概述"]

@@ -1,0 +1,96 @@
+"""Form kinds: what a kind of form declares, so that the shared stages can handle it without naming it.
+
+A kind is one folder under generator/forms/ and one registration in generator/forms/__init__.py. The
+stages (load, check, render, search, export, schema) ask the registry for a document's kind and then
+use only what is declared here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Document, Form
+from ..problems import Problem
+from ..rules import Rule
+
+Key = tuple[Any, ...]
+Block = tuple[list[str], list[list[Any]]]  # a download's table: header, rows of cells (datapackage.Cell)
+Sheets = list[tuple[str, list[Block]]]  # a workbook: (sheet title, its blocks)
+Section = tuple[str, str, list[str]]  # (anchor within the page, "" for the page itself; title; texts)
+CorpusRule = Callable[[Sequence[Document]], Iterator[Problem]]
+
+
+@dataclass(frozen=True)
+class Download:
+    """One kind of per-form file: `<stem><suffix>` in `/<year>/data/`."""
+
+    suffix: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FormKind:
+    """One kind of form: its model, rules, page, identity and search sections."""
+
+    name: str  # the file's `form:` value
+    title: str  # zh-CN, as printed at the top of the form
+    model: type  # the root dataclass: the loader builds it, the JSON Schema is generated from it
+    rules: tuple[Rule, ...]  # per document, run by the check stage
+    template: str  # the page's Jinja template
+    key: Callable[[Form], Key]  # what identifies one form of this kind; two files with one key clash
+    stem: Callable[[Form], str]  # the file name under content/<year>/ (without .yaml) and the page's name
+    search_sections: Callable[[Form], Iterator[Section]]  # the page's search entries, the page itself first
+    identity: tuple[str, ...] = ("year", "unit_id")  # the fields key and stem read, the last one pointed at
+    corpus_rules: tuple[CorpusRule, ...] = ()
+    labelled_by: str = "unit_name"  # the field a list of forms names each one by
+    kept: tuple[str, ...] = ()  # top-level fields whose positions the corpus rules (of any kind) still need
+    # The downloads: which files (the workbook .xlsx first, .json and .yaml last, the CSVs between), the
+    # workbook's sheets and title, the CSVs by suffix, and the data package's tables (datapackage.Table).
+    downloads: tuple[Download, ...] = ()
+    sheets: Callable[[Form], Sheets] | None = None
+    workbook_title: Callable[[Form], str] = lambda decl: ""
+    csvs: Callable[[Form], dict[str, Block]] = lambda decl: {}
+    tables: tuple[Any, ...] = ()
+    # Personal fields published only as show_filer allows: field → the policy's name for it (filer | phone).
+    filer_fields: dict[str, str] = field(default_factory=dict)  # rules relating one form to the others of the corpus
+    templates: Path | None = None  # the kind's own template folder, if it has one
+    describes: str = ""  # one line for the JSON Schema: which file holds such a form
+    schema_file: str = ""  # its JSON Schema's name in generator/schema/ and the portal's data/
+
+    def __post_init__(self) -> None:
+        if not self.schema_file:
+            object.__setattr__(self, "schema_file", f"{self.name}.schema.json")
+
+    def label(self, decl: Form) -> str:
+        """What a list of forms (the year page's, say) calls this one."""
+        return str(getattr(decl, self.labelled_by))
+
+    def url(self, decl: Form) -> str:
+        """The page's address relative to the portal: /<year>/<stem>/."""
+        return f"{decl.year}/{self.stem(decl)}/"
+
+    def page(self, decl: Form) -> str:
+        """The page's Markdown file in its year's site."""
+        return f"{self.stem(decl)}.md"
+
+
+def heading_slug(text: str) -> str:
+    """The anchor the toc extension gives a heading (same slugify as mkdocs.yml).
+
+    The toc slugifies the heading's text with every run of whitespace collapsed to one space (line
+    breaks, no-break and ideographic spaces in a filed title included), so this does too.
+    """
+    from pymdownx.slugs import slugify
+
+    slug: str = slugify(case="lower")(" ".join(text.split()), "-")
+    return slug
+
+
+def sections(items: Iterable[tuple[str, list[str]]]) -> Iterator[Section]:
+    """(heading, texts) as search sections anchored at their headings."""
+    for heading, texts in items:
+        yield heading_slug(heading), heading, texts

@@ -1,0 +1,226 @@
+"""The 部门整体支出绩效目标申报表's rules, each a small function yielding Problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from ...model import Document, Indicator, Share
+from ...privacy import personal_data
+from ...problems import Problem
+from ...rules import Context, Rule, at, level_problems, phone_format, reads, value_problems
+from .model import PROJECT_TYPES, FundingRow, FundingTotal, column_cell, column_sum, total_value
+
+PUBLICATION_DAYS = 20  # 预算法: disclose within 20 days of approval
+
+
+# -- header ------------------------------------------------------------------------------------
+
+
+@reads("approval_date", "publication_date")
+def publication_in_time(doc: Document, ctx: Context) -> Iterator[Problem]:
+    approved, published = doc.decl.approval_date, doc.decl.publication_date
+    if approved and published:
+        days = (published - approved).days
+        params = {"published": published, "approved": approved, "days": days}
+        if days > PUBLICATION_DAYS:
+            yield at(doc, "LATE_PUBLICATION", "publication_date", **params)
+        elif days < 0:
+            yield at(doc, "PUBLISHED_BEFORE_APPROVAL", "publication_date", **params)
+
+
+# -- funding -----------------------------------------------------------------------------------
+
+def _columns(doc: Document) -> list[tuple[str, tuple[str | int, ...], int | None]]:
+    """(label, path suffix, column index) for the current-year column (None) and each history column."""
+    assert doc.decl.funding
+    cols: list[tuple[str, tuple[str | int, ...], int | None]] = [("当年", ("amount",), None)]
+    for i, year in enumerate(doc.decl.funding.history_years):
+        cols.append((f"{year}年" if year else f"近两年第 {i + 1} 列", ("history", i), i))
+    return cols
+
+
+@reads("funding", "year")
+def history_shape(doc: Document, ctx: Context) -> Iterator[Problem]:
+    funding = doc.decl.funding
+    if not funding:
+        return
+    width = len(funding.history_years)
+    for side in ("income", "expenditure", "income_total", "expenditure_total"):
+        rows = getattr(funding, side)
+        for i, row in enumerate(rows if isinstance(rows, tuple) else [rows] if rows else []):
+            if len(row.history) != width:
+                where = (side, i) if isinstance(rows, tuple) else (side,)
+                yield at(doc, "HISTORY_LENGTH", "funding", *where, "history",
+                          expected=width, actual=len(row.history))
+    expected = (doc.decl.year - 2, doc.decl.year - 1)
+    filed = funding.history_years
+    if width == 2 and None not in filed and tuple(filed) != expected:
+        yield at(doc, "HISTORY_YEARS", "funding", "history_years",
+                  expected=f"{expected[0]}、{expected[1]}", actual="、".join(map(str, filed)))
+
+
+@reads("funding")
+def totals_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
+    funding = doc.decl.funding
+    if not funding:
+        return
+    for side, total, name in (("income", funding.income_total, "INCOME_TOTAL"),
+                              ("expenditure", funding.expenditure_total, "EXPENDITURE_TOTAL")):
+        if total is None:
+            continue
+        for label, suffix, index in _columns(doc):
+            expected, filed = column_sum(getattr(funding, side), index), column_cell(total, index)
+            if expected is not None and filed is not None and filed.value != expected:
+                yield at(doc, name, "funding", f"{side}_total", *suffix,
+                          column=label, expected=expected, actual=filed.text)
+
+
+def _totals(rows: Sequence[FundingRow], total: FundingTotal | None, index: int | None) -> set[Decimal]:
+    """What a column's total may be: the filed 合计 cell and the sum of the rows.
+
+    Where the two differ, one of them is wrong and INCOME_TOTAL / EXPENDITURE_TOTAL names it;
+    a rule that leans on the total accepts either, so that one mistake is reported once.
+    """
+    return {v for v in (total_value(rows, total, index), column_sum(rows, index)) if v is not None}
+
+
+@reads("funding")
+def budget_balances(doc: Document, ctx: Context) -> Iterator[Problem]:
+    funding = doc.decl.funding
+    if not funding:
+        return
+    for label, suffix, index in _columns(doc):
+        income = _totals(funding.income, funding.income_total, index)
+        spending = _totals(funding.expenditure, funding.expenditure_total, index)
+        if income and spending and not income & spending:
+            where = ("funding", "expenditure_total", *suffix) if funding.expenditure_total else ("funding",)
+            yield at(doc, "UNBALANCED", *where, column=label,
+                      income=total_value(funding.income, funding.income_total, index),
+                      expenditure=total_value(funding.expenditure, funding.expenditure_total, index))
+
+
+def _at_precision(percent: Decimal, filed: Share) -> str:
+    """A computed share written to the filed share's decimals (四舍五入), as the form would show it."""
+    return f"{percent.quantize(filed.tolerance, rounding=ROUND_HALF_UP)}%"
+
+
+@reads("funding")
+def shares_agree(doc: Document, ctx: Context) -> Iterator[Problem]:
+    funding = doc.decl.funding
+    if not funding:
+        return
+    for side, label in (("income", "收入构成"), ("expenditure", "支出构成")):
+        rows: tuple[FundingRow, ...] = getattr(funding, side)
+        totals = _totals(rows, getattr(funding, f"{side}_total"), None) - {Decimal(0)}
+        if not totals:
+            continue
+        # The expected share is computed against the rows' sum: a wrong filed 合计 is its own error.
+        base = column_sum(rows, None) or max(totals)
+        for i, row in enumerate(rows):
+            if row.share is None or row.amount is None:
+                continue
+            share, amount = row.share, row.amount.value
+            if all(abs(share.percent - amount * 100 / total) > share.tolerance for total in totals):
+                yield at(doc, "SHARE_MISMATCH", "funding", side, i, "share",
+                          name=row.name, actual=share.text, expected=_at_precision(amount * 100 / base, share))
+        shares = [r.share for r in rows]
+        if shares and all(shares):
+            filed = sum((s.percent for s in shares if s), Decimal(0))
+            if abs(filed - 100) > max(s.tolerance for s in shares if s):
+                yield at(doc, "SHARE_SUM", "funding", side, side=label, actual=f"{filed}%")
+
+
+@reads("funding")
+def total_shares(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """A 合计 row's 占比 is 100% (within its filed precision), whatever the rows say."""
+    funding = doc.decl.funding
+    for side, label in (("income", "收入构成"), ("expenditure", "支出构成")):
+        total: FundingTotal | None = getattr(funding, f"{side}_total") if funding else None
+        if total and total.share and abs(total.share.percent - 100) > total.share.tolerance:
+            yield at(doc, "TOTAL_SHARE", "funding", f"{side}_total", "share", side=label, actual=total.share.text)
+
+
+# -- projects ----------------------------------------------------------------------------------
+
+
+@reads("funding", "projects")
+def projects_sum(doc: Document, ctx: Context) -> Iterator[Problem]:
+    funding = doc.decl.funding
+    rows = [(i, r) for i, r in enumerate(funding.expenditure if funding else ()) if r.name == "项目支出"]
+    if not rows or rows[0][1].amount is None:
+        return
+    i, row = rows[0]
+    assert row.amount
+    budgets = sum((p.budget.value for p in doc.decl.projects if p.budget), Decimal(0))
+    if budgets != row.amount.value:
+        yield at(doc, "PROJECT_SUM", "funding", "expenditure", i, "amount",
+                  expected=row.amount.text, actual=budgets)
+
+
+@reads("projects")
+def project_budgets(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for i, p in enumerate(doc.decl.projects):
+        if p.budget and p.total_budget and p.budget.value > p.total_budget.value:
+            yield at(doc, "PROJECT_OVER_TOTAL", "projects", i, "budget",
+                      budget=p.budget.text, total=p.total_budget.text)
+
+
+@reads("projects", "year")
+def project_types(doc: Document, ctx: Context) -> Iterator[Problem]:
+    year = doc.decl.year
+    for i, p in enumerate(doc.decl.projects):
+        if p.type not in PROJECT_TYPES:
+            yield at(doc, "PROJECT_TYPE", "projects", i, "type", actual=p.type)
+        elif p.type == "延续性项目" and not (p.from_year and p.to_year and p.from_year <= year <= p.to_year):
+            span = f"{p.from_year or '？'}–{p.to_year or '？'}"
+            yield at(doc, "PROJECT_YEARS", "projects", i, "type", year=year, actual=span)
+
+
+# -- goals and indicators ----------------------------------------------------------------------
+
+
+def _indicators(doc: Document) -> Iterator[tuple[tuple[str | int, ...], Indicator]]:
+    """(path, indicator) for every indicator row, long-term and annual."""
+    for i, ind in enumerate(doc.decl.long_term.indicators):
+        yield ("long_term", "indicators", i), ind
+    for g, goal in enumerate(doc.decl.annual.goals):
+        for i, ind in enumerate(goal.indicators):
+            yield ("annual", "goals", g, "indicators", i), ind
+
+
+@reads("long_term", "annual")
+def indicator_levels(doc: Document, ctx: Context) -> Iterator[Problem]:
+    return level_problems(doc, ctx, _indicators(doc))
+
+
+@reads("long_term", "annual")
+def indicator_values(doc: Document, ctx: Context) -> Iterator[Problem]:
+    return value_problems(doc, _indicators(doc))
+
+
+@reads("annual")
+def goals_have_indicators(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for g, goal in enumerate(doc.decl.annual.goals):
+        if not goal.indicators:
+            yield at(doc, "GOAL_NO_INDICATORS", "annual", "goals", g, number=g + 1)
+
+
+reads()(personal_data)  # privacy.py's rule reads every text that loaded, whatever failed beside it
+
+RULES: tuple[Rule, ...] = (
+    publication_in_time,
+    phone_format,
+    personal_data,
+    history_shape,
+    totals_add_up,
+    budget_balances,
+    shares_agree,
+    total_shares,
+    projects_sum,
+    project_budgets,
+    project_types,
+    indicator_levels,
+    indicator_values,
+    goals_have_indicators,
+)
