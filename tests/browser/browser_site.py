@@ -120,8 +120,9 @@ def search(page: Any, query: str) -> list[str]:
 
 
 def open_with_search_index(tabs: Tabs, path: str, page: Any = None) -> Any:
-    """Go to `path` (in `page`, or a new one) and wait for its search index: before it arrives typing finds nothing."""
+    """Go to `path` (in `page`, or a new one) and wait for its search script: the index itself is loaded in
+    pieces as the reader types (generator/search.py), nothing of it before."""
     page = page or tabs.new()
-    with page.expect_response(lambda r: r.url.endswith("/search/search_index.json")):
-        page.goto(tabs.base_url + path, wait_until="load")
+    page.goto(tabs.base_url + path, wait_until="load")
+    page.wait_for_function("() => typeof window.dcSearch === 'object'")
     return page
