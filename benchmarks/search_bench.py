@@ -111,7 +111,7 @@ def pagefind(site: Path, queries: list[str], pages: list[search.Page]) -> tuple[
                 page = browser.new_page()
                 page.goto(base + "/q.html")
                 got: list[str] = []
-                page.on("response", lambda r: got.append(r.url))
+                page.on("response", lambda r, got=got: got.append(r.url))
                 page.evaluate("""async q => { window.pf = await import('/pagefind/pagefind.js');
                     await pf.init(); window.r = await pf.search(q);
                     await Promise.all(r.results.slice(0, 10).map(x => x.data())); }""", q)

@@ -167,36 +167,28 @@ def pages_of(docs: Iterable[dict[str, Any]]) -> list[Page]:
 # ---- tokens: the same in search.js --------------------------------------------------------------------------
 
 
+def _fold_table() -> dict[int, str]:
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    table |= {code: " " for code in range(0x10000) if chr(code).isspace()}
+    for code, ch in list(table.items()):
+        if "A" <= ch <= "Z":
+            table[code] = ch.lower()
+    return table | {code: chr(code).lower() for code in range(ord("A"), ord("Z") + 1)}
+
+
+_FOLD = _fold_table()
+_RUN_BREAK = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]+")
+
+
 def fold(text: str) -> str:
     """Case and width folded, character for character (offsets are kept for highlighting): A→a, Ａ→a, ％→%,
     every space → " "."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            ch = chr(code - 0xFEE0)
-        elif ch.isspace():
-            ch = " "
-        if "A" <= ch <= "Z":
-            ch = ch.lower()
-        out.append(ch)
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 def runs(folded: str) -> list[str]:
     """Maximal runs of non-separator characters."""
-    found: list[str] = []
-    run: list[str] = []
-    for ch in folded:
-        if ch in _SEPARATORS:
-            if run:
-                found.append("".join(run))
-                run = []
-        else:
-            run.append(ch)
-    if run:
-        found.append("".join(run))
-    return found
+    return [run for run in _RUN_BREAK.split(folded) if run]
 
 
 def index_terms(text: str) -> set[str]:
@@ -204,7 +196,7 @@ def index_terms(text: str) -> set[str]:
     terms: set[str] = set()
     for run in runs(fold(text)):
         terms.update(run)
-        terms.update(run[i:i + 2] for i in range(len(run) - 1))
+        terms.update(map(str.__add__, run, run[1:]))
     return terms
 
 
@@ -258,14 +250,18 @@ def _page_terms(page: Page) -> dict[str, int]:
     return masks
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SMALL = [a + b for a in ["", *_DIGITS[1:]] for b in _DIGITS]  # 0 … 1295, the usual delta or mask
+
+
 def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if n < len(_SMALL):
+        return _SMALL[n]
     out = ""
-    while True:
+    while n:
         n, r = divmod(n, 36)
-        out = digits[r] + out
-        if n == 0:
-            return out
+        out = _DIGITS[r] + out
+    return out
 
 
 def _script(kind: str, key: int | str, value: Any) -> str:
