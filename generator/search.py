@@ -251,7 +251,7 @@ def _page_terms(page: Page) -> dict[str, int]:
 
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_SMALL = [a + b for a in ["", *_DIGITS[1:]] for b in _DIGITS]  # 0 … 1295, the usual delta or mask
+_SMALL: list[str] = [a + b for a in ["", *_DIGITS[1:]] for b in _DIGITS]  # 0 … 1295, the usual delta or mask
 
 
 def _b36(n: int) -> str:
