@@ -249,6 +249,7 @@
       meta.textContent = rest > 0 ? "约 " + (shown.count + rest) + " 个页面，显示前 " + shown.count + " 个"
         : (shown.count ? "找到 " + shown.count + " 个页面" : "没有找到符合条件的结果");
       if (rest > 0) more(m, ranked, q, from + PAGE, mine, shown);
+      box.setAttribute("data-dc-shown", q);  /* 本次查询的结果已全部显示（测试据此等待） */
     });
   }
 
@@ -269,6 +270,7 @@
 
   function search() {
     var q = input.value, mine = ++run;
+    box.removeAttribute("data-dc-shown");
     if (!normalQuery(q)) {
       list.textContent = "";
       meta.textContent = "输入关键词开始搜索";
