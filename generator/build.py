@@ -299,9 +299,9 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
             merged += search.rebase(index, f"{year}/")
     merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
     search.write_index(tree, portal["config"], merged)
-    for year in years:  # a year site searches everything too, through the portal's root
+    for year in years:  # a year site searches everything too: the portal's index, through its root
         if year not in frozen:
-            search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"))
+            search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"), root="../search/")
 
 
 def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) -> Report:

@@ -17,13 +17,14 @@ from typing import Any
 
 import yaml
 
+from .forms.department.model import Declaration
 from .importer_book import BookError, Sheet, read_book
 from .importer_download import is_download, locate_download
 from .importer_form import KINDS, FormKind
 from .importer_locate import Found, Money, is_form, locate
 from .importer_source import SIDE_SUFFIX, cell_of, side_path
 from .load import _Bad, _Converter, _unit_id, compose
-from .model import Declaration, Path_
+from .model import Path_
 from .problems import Problem, Severity, code, visible
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .datapackage import GOAL, SECTIONS, SIDES, TABLE, Table
+from .datapackage import Table
+from .forms.department.tables import GOAL, SECTIONS, SIDES, TABLE
 from .importer_book import Sheet, normal
 from .importer_form import DEPT
 from .importer_locate import Found, Locator

@@ -12,8 +12,9 @@ import functools
 import json
 from pathlib import Path
 
+from .forms.department.model import Declaration
 from .load import _Converter, compose, read_text
-from .model import Declaration, Path_, Pos
+from .model import Path_, Pos
 from .problems import Problem
 
 SIDE_SUFFIX = ".source.json"

@@ -16,9 +16,9 @@ from typing import Any
 
 import xlsxwriter
 
-from .config import Level
+from .forms.department.model import PROJECT_TYPES, Declaration, FundingRow, FundingTotal, Project
 from .importer_form import DEPT, FormKind
-from .model import PROJECT_TYPES, Declaration, FundingRow, FundingTotal, Indicator, Money, Project, Share
+from .model import Indicator, Level, Money, Share
 
 WIDTHS = (14, 12, 14, 26, 18, 14, 14)  # A–G
 LAST = len(WIDTHS) - 1

@@ -1,58 +1,77 @@
-"""Search stage: the Chinese search index, built from the model instead of re-parsing every page's HTML.
+"""Search stage: the site's Chinese search index, built from the model and fetched by readers in pieces.
 
-Material's search plugin parses each page's HTML and segments all of its text with jieba: about
-half of a default build. Declaration pages are excluded from it (front matter `search: exclude`)
-and indexed here from the model: what readers search for (names, functions, tasks, projects,
-goals, indicators), not every number, segmented once per distinct text.
+Material's search plugin downloads one lunr index of the whole site before the first result (475 kB gzip at
+1,000 declarations, linear in N) and leaves out what readers look for. Here the index is split as Pagefind
+splits it, with the project's own tokens (no segmenter whose index and query sides disagree):
+
+- terms are every character and every pair of adjacent characters of each run of text (runs end at spaces
+  and punctuation), so any substring of a filed text — a two-character word, a long phrase, 投诉率, 100% —
+  finds every section containing it (recall 1 by construction); candidates are then checked against the text;
+- `search/manifest.js` (fixed, small) names the shard count and the filter values; `search/t/<n>.js` holds the
+  postings of the terms hashing to n (page id, bit mask of the page's sections containing the term);
+  `search/p/<id>.js` holds one page's sections (anchor, title, text) for checking, snippets and links;
+- every file is a script calling `dcSearch.load(…)`: a page opened from disk (file://) cannot fetch, but it
+  can load a script, so the same files serve the site on a server and from disk.
+
+`search/search_index.json` stays as the record the index is made from: archive.freeze keeps a year's own
+entries in it, and merge_search reads archived years' entries from it (old archives' lunr entries included).
+The reader never downloads it. `assets/javascripts/search.js` is the query side; `query` below is the same
+algorithm in Python (tests compare them).
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
+import shutil
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import DEFAULT_LEVELS
 from .forms import kind_of
+from .forms.base import Section
 from .forms.base import heading_slug as heading_slug  # the anchor of a heading, where it has long been
-from .model import Document, Form
+from .model import Document
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-ZWSP = "\u200b"  # Material's zh separator splits on it
+FORMAT = 1
+PAGE_BITS = 30  # section bits per posting (JS bit operations are 32-bit); later sections share the last bit
+SHARD_BYTES = 12_000  # target raw size of a term shard: a query fetches one per distinct term
+MAX_TERMS = 12  # terms a query looks up at most (a longer phrase: evenly spread bigrams, then checked)
+FILTER = "\u0001"  # prefix of filter terms: 年度, 表种, 一级指标 (no text contains U+0001)
+NAME = "\u0002"  # prefix of a page's whole title: a unit's full name ranks its own page first
+LEVELS = tuple(DEFAULT_LEVELS)  # 一级指标 names (fixed by the Ministry of Finance): a filter on sections
 
+# Characters that end a run of text. Kept inside runs: digits, letters, % ‰ . ≥ ≤ < > = + - ~ / —
+# the characters values are written with.
+_SEPARATORS = frozenset(" \t\n\r\f\v,;:!?\"'()[]{}、，。；：！？（）【】《》〈〉「」『』“”‘’·…")
+_TAGS = re.compile(r"<[^>]*>")
+_YEAR_SUFFIX = re.compile(r"（(\d{4}) 年度）$")
 
-@functools.lru_cache(maxsize=200_000)
-def _segment_run(run: str) -> str:
-    import jieba  # imported lazily: loading its dictionary takes ~0.5 s
-
-    return ZWSP + ZWSP.join(jieba.cut(run)) + ZWSP
-
-
-def segment(text: str) -> str:
-    """Text with jieba's word boundaries marked by zero-width spaces, as Material's plugin does."""
-    return _HAN.sub(lambda m: _segment_run(m[0]), text).strip(ZWSP)
-
-
-def _entry(location: str, title: str, parts: Iterable[str]) -> dict[str, str]:
-    text = "；".join(p for p in parts if p)
-    return {"location": location, "title": html.escape(segment(title)), "text": html.escape(segment(text))}
+# What each page holds comes from its form kind (forms.base.FormKind.search_sections): (anchor, title, texts).
 
 
-def declaration_entries(decl: Form, location: str) -> Iterator[dict[str, str]]:
-    """One entry for the page and one per section, as Material's own index would have: the sections
-    are the form kind's (forms.base.FormKind.search_sections); a section with no text is left out."""
-    for anchor, title, texts in kind_of(decl).search_sections(decl):
-        if texts:
-            yield _entry(f"{location}#{anchor}" if anchor else location, title, texts)
+# ---- the record: search_index.json entries (form-agnostic from here on) -------------------------------------
 
 
-def entries(docs: Sequence[Document]) -> list[dict[str, str]]:
-    """Index entries for every declaration, located relative to the portal's root."""
+def section_entries(location: str, year: int, kind: str, sections: Iterable[Section]) -> Iterator[dict[str, Any]]:
+    """Record entries of one page: the first carries the page's year and kind, each names its anchor."""
+    for n, (anchor, title, texts) in enumerate(sections):
+        entry: dict[str, Any] = {"location": f"{location}#{anchor}" if anchor else location,
+                                 "title": html.escape(title), "text": html.escape("\n".join(t for t in texts if t))}
+        if n == 0:
+            entry |= {"year": year, "kind": kind}
+        yield entry
+
+
+def entries(docs: Sequence[Document]) -> list[dict[str, Any]]:
+    """Record entries for every declaration, located relative to the portal's root."""
     return [e for doc in docs
-            for e in declaration_entries(doc.decl, kind_of(doc.decl).url(doc.decl))]
+            for e in section_entries(kind_of(doc.decl).url(doc.decl), int(doc.decl.year),
+                                     kind_of(doc.decl).title, kind_of(doc.decl).search_sections(doc.decl))]
 
 
 def read_index(site_dir: Path) -> dict[str, Any]:
@@ -64,21 +83,6 @@ def rebase(docs: Iterable[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
     return [{**d, "location": prefix + d["location"]} for d in docs]
 
 
-def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]]) -> None:
-    """search_index.json for the web and search_index.js, the same index for a site opened from disk.
-
-    From file:// Material reads the index from search/search_index.js (`var __index = …`, as its offline
-    plugin writes it), since a page opened from disk cannot fetch. Its locations name the index.html files:
-    a result linking to a folder would open the folder's listing there.
-    """
-    folder = site_dir / "search"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "search_index.json").write_text(_json({"config": config, "docs": docs}), encoding="utf-8")
-    offline = [{**d, "location": offline_location(d["location"])} for d in docs]
-    (folder / "search_index.js").write_text(f"var __index = {_json({'config': config, 'docs': offline})}",
-                                             encoding="utf-8")
-
-
 def offline_location(location: str) -> str:
     """"2021/x/#a" → "2021/x/index.html#a": a page's own file, for a site opened from disk."""
     path, hash_, anchor = location.partition("#")
@@ -87,5 +91,304 @@ def offline_location(location: str) -> str:
     return path + hash_ + anchor
 
 
+# ---- pages: the record read back, whatever wrote it -----------------------------------------------------------
+
+
+@dataclass
+class Page:
+    url: str  # relative to the site root whose search/ holds the index
+    title: str
+    year: int | None = None
+    kind: str = ""
+    sections: list[tuple[str, str, str]] = field(default_factory=list)  # (anchor, title, text)
+
+
+def _plain(text: str) -> str:
+    """An entry's text as shown: tags (Material's entries keep some) and word breaks removed, entities decoded."""
+    return html.unescape(_TAGS.sub("", text)).replace("\u200b", "")
+
+
+def pages_of(docs: Iterable[dict[str, Any]]) -> list[Page]:
+    """Record entries grouped by page, in order. Entries from Material's plugin and old archives' lunr index
+    (titles "单位（2021 年度）", no year or kind) are read too: an archived year stays searchable as filed."""
+    pages: dict[str, Page] = {}
+    for entry in docs:
+        path, _, anchor = entry["location"].partition("#")
+        title, text = _plain(entry["title"]), _plain(entry["text"])
+        page = pages.get(path)
+        if page is None:
+            year = entry.get("year")
+            if year is None and (old := _YEAR_SUFFIX.search(title)):
+                title, year = title[:old.start()], int(old[1])
+            page = pages[path] = Page(path, title, year, entry.get("kind", ""))
+        page.sections.append((anchor, title if not page.sections else _plain(entry["title"]), text))
+    return list(pages.values())
+
+
+# ---- tokens: the same in search.js --------------------------------------------------------------------------
+
+
+def _fold_table() -> dict[int, str]:
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    table |= {code: " " for code in range(0x10000) if chr(code).isspace()}
+    for code, ch in list(table.items()):
+        if "A" <= ch <= "Z":
+            table[code] = ch.lower()
+    return table | {code: chr(code).lower() for code in range(ord("A"), ord("Z") + 1)}
+
+
+_FOLD = _fold_table()
+_RUN_BREAK = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]+")
+
+
+def fold(text: str) -> str:
+    """Case and width folded, character for character (offsets are kept for highlighting): A→a, Ａ→a, ％→%,
+    every space → " "."""
+    return text.translate(_FOLD)
+
+
+def runs(folded: str) -> list[str]:
+    """Maximal runs of non-separator characters."""
+    return [run for run in _RUN_BREAK.split(folded) if run]
+
+
+def index_terms(text: str) -> set[str]:
+    """Every character and every adjacent pair of every run of the text."""
+    terms: set[str] = set()
+    for run in runs(fold(text)):
+        terms.update(run)
+        terms.update(map(str.__add__, run, run[1:]))
+    return terms
+
+
+def query_terms(query: str) -> list[str]:
+    """The terms a query looks up: a one-character run as itself, a longer one as its bigrams (at most
+    MAX_TERMS, evenly spread: the check against the text keeps precision)."""
+    terms: list[str] = []
+    for run in runs(fold(query)):
+        grams = [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+        terms += [g for g in grams if g not in terms]
+    if len(terms) > MAX_TERMS:
+        step = (len(terms) - 1) / (MAX_TERMS - 1)
+        terms = [terms[round(i * step)] for i in range(MAX_TERMS)]
+    return terms
+
+
+def normal_query(query: str) -> str:
+    return " ".join(fold(query).split())
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a over the term's UTF-16 code units, as JavaScript sees the string."""
+    h = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | data[i + 1] << 8
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+# ---- writing ----------------------------------------------------------------------------------------------
+
+
+def _page_terms(page: Page) -> dict[str, int]:
+    """term → bit mask of the page's sections containing it (filters and the whole-name term included)."""
+    masks: dict[str, int] = {}
+    for n, (_, title, text) in enumerate(page.sections):
+        bit = 1 << min(n, PAGE_BITS - 1)
+        for term in index_terms(title) | index_terms(text):
+            masks[term] = masks.get(term, 0) | bit
+        cells = set(text.split("\n"))
+        for level in LEVELS:
+            if level in cells:
+                masks[FILTER + "l" + level] = masks.get(FILTER + "l" + level, 0) | bit
+    everything = (1 << min(len(page.sections), PAGE_BITS)) - 1
+    masks[NAME + normal_query(page.title)] = 1
+    if page.year is not None:
+        masks[FILTER + "y" + str(page.year)] = everything
+    if page.kind:
+        masks[FILTER + "k" + page.kind] = everything
+    return masks
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SMALL: list[str] = [a + b for a in ["", *_DIGITS[1:]] for b in _DIGITS]  # 0 … 1295, the usual delta or mask
+
+
+def _b36(n: int) -> str:
+    if n < len(_SMALL):
+        return _SMALL[n]
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = _DIGITS[r] + out
+    return out
+
+
+def _script(kind: str, key: int | str, value: Any) -> str:
+    return f"dcSearch.load({_json(kind)},{_json(key)},{_json(value)})\n"
+
+
+def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], root: str | None = None) -> None:
+    """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module).
+
+    With `root` (a live year site, whose record is the portal's rebased), the index is the portal's: the
+    manifest only points there, and a year's pages search the whole site without a copy of every shard.
+    """
+    folder = site_dir / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "search_index.json").write_text(_json({"config": config, "docs": docs}), encoding="utf-8")
+    (folder / "search_index.js").unlink(missing_ok=True)  # Material's offline form: its search is not used
+    if root is None:
+        write_shards(folder, pages_of(docs))
+    else:
+        for sub in ("t", "p"):
+            shutil.rmtree(folder / sub, ignore_errors=True)
+        (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
+
+
+def write_shards(folder: Path, pages: Sequence[Page]) -> None:
+    for sub in ("t", "p"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+        (folder / sub).mkdir()
+    postings: dict[str, array[int]] = {}  # term → page id, mask, page id, mask … (ids ascending)
+    years: set[int] = set()
+    kinds: set[str] = set()
+    levels: set[str] = set()
+    for pid, page in enumerate(pages):
+        for term, mask in _page_terms(page).items():
+            postings.setdefault(term, array("Q")).extend((pid, mask))
+            if term.startswith(FILTER + "l"):
+                levels.add(term[2:])
+        years.update([page.year] if page.year is not None else [])
+        kinds.update([page.kind] if page.kind else [])
+        fragment = {"u": page.url, "t": page.title, "y": page.year, "k": page.kind, "s": page.sections}
+        (folder / "p" / f"{pid}.js").write_text(_script("p", pid, fragment), encoding="utf-8")
+    encoded = {term: _encode(ids) for term, ids in postings.items()}
+    total = sum(len(t) * 3 + len(p) + 6 for t, p in encoded.items())
+    shards = max(1, -(-total // SHARD_BYTES))
+    split: list[dict[str, str]] = [{} for _ in range(shards)]
+    for term, posting in encoded.items():
+        split[shard_of(term, shards)][term] = posting
+    for n, terms in enumerate(split):
+        (folder / "t" / f"{n}.js").write_text(_script("t", n, dict(sorted(terms.items()))), encoding="utf-8")
+    manifest = {"format": FORMAT, "shards": shards, "pages": len(pages), "years": sorted(years, reverse=True),
+                "kinds": sorted(kinds), "levels": [lv for lv in LEVELS if lv in levels]}
+    (folder / "manifest.js").write_text(_script("m", 0, manifest), encoding="utf-8")
+
+
+def _encode(flat: array[int]) -> str:
+    """"id-delta.mask,…" in base 36 (mask left out when it is 1, the page's own section)."""
+    out, last = [], 0
+    for i in range(0, len(flat), 2):
+        pid, mask = flat[i], flat[i + 1]
+        out.append(_b36(pid - last) + ("" if mask == 1 else "." + _b36(mask)))
+        last = pid
+    return ",".join(out)
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- querying: the algorithm search.js runs, for tests and benchmarks ------------------------------------------
+
+
+class Index:
+    """A written index read the way the browser reads it: the manifest, then only the files a query needs."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.manifest = self._load("manifest.js")
+        self.fetched: list[str] = ["manifest.js"]
+        self._shards: dict[int, dict[str, str]] = {}
+
+    def _load(self, name: str) -> Any:
+        return _script_value((self.folder / name).read_text("utf-8"))
+
+    def shard(self, n: int) -> dict[str, str]:
+        if n not in self._shards:
+            self._shards[n] = self._load(f"t/{n}.js")
+            self.fetched.append(f"t/{n}.js")
+        return self._shards[n]
+
+    def posting(self, term: str) -> dict[int, int]:
+        encoded = self.shard(shard_of(term, self.manifest["shards"])).get(term, "")
+        found, last = {}, 0
+        for item in encoded.split(",") if encoded else []:
+            delta, _, mask = item.partition(".")
+            last += int(delta, 36)
+            found[last] = int(mask, 36) if mask else 1
+        return found
+
+    def page(self, pid: int) -> dict[str, Any]:
+        self.fetched.append(f"p/{pid}.js")
+        value: dict[str, Any] = self._load(f"p/{pid}.js")
+        return value
+
+
+def _script_value(text: str) -> Any:
+    """The third argument of `dcSearch.load(kind,key,value)`."""
+    body = text.strip()[len("dcSearch.load("):-1]
+    decoder = json.JSONDecoder()
+    _, end = decoder.raw_decode(body)
+    _, end2 = decoder.raw_decode(body, end + 1)
+    return decoder.raw_decode(body, end2 + 1)[0]
+
+
+@dataclass
+class Hit:
+    url: str
+    title: str
+    sections: list[tuple[str, str, str]]  # (anchor, title, snippet) of the matching sections
+
+
+def candidates(index: Index, query: str, filters: Sequence[str] = ()) -> list[tuple[int, int]]:
+    """(page id, section mask) of pages whose sections contain every term, ranked: the page whose whole title
+    is the query first, then pages matching in their title section, then by page order."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    lists = [index.posting(t) for t in [*terms, *(FILTER + f for f in filters)]]
+    lists.sort(key=len)
+    found = dict(lists[0])
+    for other in lists[1:]:
+        found = {pid: m & other[pid] for pid, m in found.items() if pid in other and m & other[pid]}
+    exact = index.posting(NAME + normal_query(query))
+    return sorted(found.items(), key=lambda pm: (pm[0] not in exact, not pm[1] & 1, pm[0]))
+
+
+def snippet(text: str, folded_query: str, width: int = 100) -> str:
+    """The text around the query's first occurrence: from the start of its cell when the query is near it,
+    else from the nearest separator before it (a word, not half of one), never starting at "，"."""
+    at = fold(text).find(folded_query)
+    cell = text.rfind("\n", 0, at) + 1
+    start = cell
+    if at - cell > width * 4 // 5:
+        near = max(text.rfind(sep, max(0, at - width // 3), at) for sep in _SEPARATORS)
+        start = near + 1 if near >= 0 else at - width // 3
+    while start < at and text[start] in _SEPARATORS:
+        start += 1
+    end = text.find("\n", at + len(folded_query))
+    end = len(text) if end < 0 else end
+    return text[start:min(end, max(start + width, at + len(folded_query) + width // 5))].replace("\n", "；")
+
+
+def check(page: dict[str, Any], query: str, mask: int) -> list[tuple[str, str, str]]:
+    """The page's sections in `mask` (those the filters keep) containing the query as written (folded)."""
+    q = normal_query(query)
+    return [(anchor, title, snippet(text, q) if q in fold(text) else title)
+            for n, (anchor, title, text) in enumerate(page["s"])
+            if mask >> min(n, PAGE_BITS - 1) & 1 and (q in fold(title) or q in fold(text))]
+
+
+def query(index: Index, text: str, filters: Sequence[str] = (), limit: int | None = None) -> list[Hit]:
+    """Ranked pages containing `text`, each with its matching sections; checks candidates up to `limit` hits."""
+    hits: list[Hit] = []
+    for pid, mask in candidates(index, text, filters):
+        if limit is not None and len(hits) >= limit:
+            break
+        page = index.page(pid)
+        if matched := check(page, text, mask):
+            hits.append(Hit(page["u"], page["t"], matched))
+    return hits

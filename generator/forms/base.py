@@ -90,6 +90,11 @@ def heading_slug(text: str) -> str:
     return slug
 
 
+def indicator_cells(indicators: Iterable[Any]) -> list[str]:
+    """Every filed text cell of indicator rows (levels, name, value, basis): all of it is searchable."""
+    return [t for i in indicators for t in (i.level1, i.level2, i.name, i.value, i.basis) if t]
+
+
 def sections(items: Iterable[tuple[str, list[str]]]) -> Iterator[Section]:
     """(heading, texts) as search sections anchored at their headings."""
     for heading, texts in items:

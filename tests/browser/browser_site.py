@@ -112,18 +112,21 @@ def search(page: Any, query: str) -> list[str]:
     """Type `query` into the site's search box as a reader does; return the result links' hrefs once they show."""
     box = page.locator("input.md-search__input")
     box.click()
-    # Chinese arrives through an input method, whose commit ends with a key release. Playwright inserts non-ASCII
-    # text without key events, and Material's search listens to keyup: a real End key press delivers it.
+    # Chinese arrives through an input method, whose commit ends with a key release: a real End key press too.
     box.press_sequentially(query, delay=10)
     box.press("End")
+    # Results show as each character arrives: wait for those of the whole query (search.js marks them).
+    page.wait_for_function("q => document.querySelector('[data-dc-search]').getAttribute('data-dc-shown') === q",
+                           arg=query)
     page.locator(".md-search-result__item").first.wait_for(state="visible")
     hrefs: list[str] = page.locator("a.md-search-result__link").evaluate_all("els => els.map(e => e.href)")
     return hrefs
 
 
 def open_with_search_index(tabs: Tabs, path: str, page: Any = None) -> Any:
-    """Go to `path` (in `page`, or a new one) and wait for its search index: before it arrives typing finds nothing."""
+    """Go to `path` (in `page`, or a new one) and wait for its search script: the index itself is loaded in
+    pieces as the reader types (generator/search.py), nothing of it before."""
     page = page or tabs.new()
-    with page.expect_response(lambda r: r.url.endswith("/search/search_index.json")):
-        page.goto(tabs.base_url + path, wait_until="load")
+    page.goto(tabs.base_url + path, wait_until="load")
+    page.wait_for_function("() => typeof window.dcSearch === 'object'")
     return page

@@ -8,19 +8,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..base import FormKind, Section, sections
+from ..base import FormKind, Section, indicator_cells, sections
 from .downloads import DOWNLOADS, TABLES, csvs, sheets, workbook_title
 from .model import ProjectForm
 from .rules import RULES, in_unit_form
 
 
 def search_sections(decl: ProjectForm) -> Iterator[Section]:
-    """The page, then its goals and indicator names (amounts are found on the page itself)."""
-    yield "", f"{decl.project_name}（{decl.year} 年度）", [f"{decl.unit_name} {decl.year} 年度项目支出绩效目标申报表"]
+    """The page (titled by the project's name), then every text cell by its section (not the personal fields)."""
+    header = [t for t in (decl.project_code, decl.unit_name, decl.department, decl.attribute, decl.period) if t]
+    yield "", str(decl.project_name), [f"{decl.year} 年度项目支出绩效目标申报表", *header]
     yield from sections([
         ("绩效目标", [t for t in (decl.mid_term_goal, decl.annual_goal) if t]),
-        ("中期绩效指标", [i.name for i in decl.mid_term_indicators]),
-        ("年度绩效指标", [i.name for i in decl.annual_indicators]),
+        ("中期绩效指标", indicator_cells(decl.mid_term_indicators)),
+        ("年度绩效指标", indicator_cells(decl.annual_indicators)),
         ("项目概况", [t for t in (decl.overview, decl.basis, decl.schedule) if t]),
     ])
 
