@@ -7,12 +7,9 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import io
 import json
 import os
 import re
-import unicodedata
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -20,11 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 import yaml
-from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import datapackage, workers
+from . import datapackage, workers, xlsx
 from .config import Project, public_filer_fields
 from .datapackage import (
     LINE,
@@ -253,7 +248,6 @@ def excel_csv(block: Block) -> bytes:
 
 
 _MAX_DIGITS = 15  # Excel keeps 15 significant digits: beyond, a number cell would not show the filed text
-_DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _number(text: str) -> tuple[Decimal, str] | None:
@@ -264,111 +258,52 @@ def _number(text: str) -> tuple[Decimal, str] | None:
     return Decimal(text), "0." + "0" * len(decimals) if decimals else "0"
 
 
-class _Sheet:
-    """Writes blocks of rows into one worksheet; remembers the cells whose XML must hold the filed text."""
+def xlsx_cell(value: Cell) -> xlsx.XCell:
+    """One cell. Amounts become numbers whose XML value is the filed text, shown with the filed decimals
+    (beyond Excel's 15 digits they stay text); text is never a formula (inline strings are never evaluated)."""
+    if isinstance(value, (Money, Share)):
+        number = _number(value.text.rstrip("%"))
+        if number is None:
+            return value.text
+        amount, fmt = number
+        if isinstance(value, Share):
+            return xlsx.Number(format(amount.scaleb(-2), "f"), fmt + "%", value.text)
+        return xlsx.Number(value.text, fmt)
+    if isinstance(value, dt.date):
+        return xlsx.date(value)
+    if isinstance(value, bool):
+        return datapackage.cell_text(value)  # 是/否, as in the CSVs
+    if isinstance(value, int):
+        return xlsx.Number(str(value))
+    if value is None:
+        return None
+    return str(value) if not isinstance(value, list) else json.dumps(value, ensure_ascii=False)
 
-    def __init__(self, book: Any, ws: Any):
-        self.book, self.ws = book, ws
-        self.exact: dict[str, str] = {}
-        self.widths: dict[int, int] = defaultdict(int)
 
-    def style(self, **props: Any) -> Any:
-        key = tuple(sorted(props.items()))
-        formats: dict[Any, Any] = self.book.__dict__.setdefault("_disclose_formats", {})
-        if key not in formats:
-            formats[key] = self.book.add_format(props)
-        return formats[key]
-
-    def put(self, row: int, col: int, value: Cell) -> None:
-        """One cell. Amounts become numbers shown exactly as filed; text is never a formula."""
-        text = value.text if isinstance(value, (Money, Share)) else ""
-        number = _number(value.text.rstrip("%")) if isinstance(value, (Money, Share)) else None
-        if number is not None:
-            amount, fmt = number
-            if isinstance(value, Share):
-                amount, fmt = amount.scaleb(-2), fmt + "%"
-            self.ws.write_number(row, col, float(amount), self.style(num_format=fmt))
-            filed = text if isinstance(value, Money) else format(amount, "f")
-            if f"{float(amount):.16G}" != filed:  # how the writer stores it; most amounts survive as they are
-                self.exact[xl_rowcol_to_cell(row, col)] = filed
-        elif isinstance(value, dt.date):
-            self.ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), self.style(num_format=_DATE_FORMAT))
-            text = value.isoformat()
-        elif isinstance(value, bool):
-            text = datapackage.cell_text(value)  # 是/否, as in the CSVs
-            self.ws.write_string(row, col, text)
-        elif isinstance(value, int):
-            text = str(value)
-            self.ws.write_number(row, col, value)
-        elif value is not None:
-            text = str(value) if not isinstance(value, list) else json.dumps(value, ensure_ascii=False)
-            self.ws.write_string(row, col, text)
-        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-        self.widths[col] = max(self.widths[col], width)
-
-    def fill(self, blocks: list[Block]) -> None:
-        row = 0
-        for head, rows in blocks:
-            for col, title in enumerate(head):
-                self.ws.write_string(row, col, title, self.style(bold=True))
-                self.widths[col] = max(self.widths[col], len(title) * 2)
-            for cells in rows:
-                row += 1
-                for col, value in enumerate(cells):
-                    self.put(row, col, value)
-            row += 2  # a blank row between blocks
-        for col, width in self.widths.items():
-            wrap = self.style(text_wrap=True, valign="top") if width > 60 else None
-            self.ws.set_column(col, col, min(max(width, 6), 60) + 2, wrap)
-        self.ws.freeze_panes(1, 0)
+def xlsx_sheet(title: str, blocks: list[Block]) -> xlsx.Sheet:
+    """A worksheet of blocks, each a bold header row and its rows, a blank row between blocks."""
+    sheet = xlsx.Sheet(title)
+    for i, (head, rows) in enumerate(blocks):
+        if i:
+            sheet.skip()
+        sheet.add(head, bold=True)
+        for cells in rows:
+            sheet.add([xlsx_cell(value) for value in cells])
+    return sheet
 
 
 def workbook_bytes(decl: Declaration) -> bytes:
-    """The XLSX workbook (XlsxWriter: fixed zip dates, so the same declaration gives the same bytes),
-    each amount's XML value its filed text."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
-    exact: list[dict[str, str]] = []
-    for title, blocks in sheets(decl):
-        sheet = _Sheet(book, book.add_worksheet(title))
-        sheet.fill(blocks)
-        exact.append(sheet.exact)
-    created = dt.datetime.combine(decl.filing_date, dt.time())
-    book.set_properties({"title": f"{decl.unit_name} {decl.year} 年度部门整体支出绩效目标申报表",
-                         "author": "disclose", "created": created})
-    book.close()
-    return _exact_values(buffer.getvalue(), exact) if any(exact) else buffer.getvalue()
-
-
-_CELL_VALUE = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>[^<]*</v>')
-_SHEET_XML = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
-
-
-def _exact_values(xlsx: bytes, exact: list[dict[str, str]]) -> bytes:
-    """Writers store numbers as %.16g (968.1918 → 968.1917999999999): put the filed text back."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            sheet = _SHEET_XML.fullmatch(info.filename)
-            if sheet:
-                cells = exact[int(sheet[1]) - 1]
-
-                def value(match: re.Match[str], cells: dict[str, str] = cells) -> str:
-                    text = cells.get(match[1])
-                    return match[0] if text is None else f'<c r="{match[1]}"{match[2]}><v>{text}</v>'
-
-                data = _CELL_VALUE.sub(value, data.decode("utf-8")).encode("utf-8")
-            target.writestr(info, data)
-    return out.getvalue()
+    """The XLSX workbook (generator/xlsx.py: the same declaration gives the same bytes)."""
+    return xlsx.workbook([xlsx_sheet(title, blocks) for title, blocks in sheets(decl)],
+                         title=f"{decl.unit_name} {decl.year} 年度部门整体支出绩效目标申报表", creator="disclose",
+                         created=dt.datetime.combine(decl.filing_date, dt.time()))
 
 
 @functools.cache
 def _code_version() -> str:
-    """What the workbook bytes depend on besides the data: this code and XlsxWriter's."""
-    digest = hashlib.sha256(xlsxwriter.__version__.encode())
-    for module in (__file__, datapackage.__file__):
+    """What the workbook bytes depend on besides the data: this code and the writer's."""
+    digest = hashlib.sha256()
+    for module in (__file__, datapackage.__file__, xlsx.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()
 
