@@ -8,6 +8,8 @@ it (under another MkDocs-compatible builder, say); it only saves the second pars
 from __future__ import annotations
 
 import hashlib
+import re
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -22,6 +24,26 @@ def on_config(config: Any, **_: Any) -> Any:
     if not isinstance(config.site_name, Markup):
         config.site_name = escape(config.site_name)
     return config
+
+
+_MATERIAL_LANGUAGE = "partials/language.html"
+_KEY = re.compile(r'^\s*"([^"]+)":', re.MULTILINE)
+
+
+def _translations(env: Any, config: Any) -> dict[str, str]:
+    """Every key of Material's language tables as Material's own partials/language.html renders it (the
+    language's text, else English, else the key), for theme/partials/language.html to look up."""
+    loader = env.loader
+    material = next(Path(p) for p in loader.searchpath if (Path(p) / "partials/languages/en.html").is_file())
+    original = env.from_string((material / _MATERIAL_LANGUAGE).read_text("utf-8")).make_module({"config": config})
+    keys = {k for name in ("en", config.theme["language"]) if (material / f"partials/languages/{name}.html").is_file()
+            for k in _KEY.findall((material / f"partials/languages/{name}.html").read_text("utf-8"))}
+    return {key: str(original.t(key)) for key in sorted(keys)}
+
+
+def on_env(env: Any, config: Any, **_: Any) -> Any:
+    env.globals["disclose_t"] = _translations(env, config)
+    return env
 
 
 def _token(page: Any, index: int) -> str:
