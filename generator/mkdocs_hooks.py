@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
+from mkdocs.utils import get_relative_url
 
 _STASH: dict[str, list[str]] = {}
 
@@ -43,7 +44,35 @@ def _translations(env: Any, config: Any) -> dict[str, str]:
 
 def on_env(env: Any, config: Any, **_: Any) -> Any:
     env.globals["disclose_t"] = _translations(env, config)
+    env.globals["disclose_once"] = _Once()
     return env
+
+
+class _Once:
+    """Page chrome (tabs, site nav, footer) rendered once for every page outside the nav that sees it alike.
+
+    What such a block prints depends on the page only through the nav's state while it renders (the entry
+    its folder lends it: on_page_context below), the relative address of every link (MkDocs' `url` filter
+    makes each relative to the page), and its front matter's `hide`; the key holds exactly these. A page in
+    the nav (an index page) is rendered as usual: it is its own active entry.
+    """
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, name: str, page: Any, nav: Any, caller: Any) -> str:
+        if page is None or nav is None or page in nav.pages:
+            return str(caller())
+        key = (name, page.file.src_uri.rpartition("/")[0], _hidden(page),
+               *(get_relative_url(p.url, page.url) for p in nav.pages), get_relative_url("", page.url))
+        if key not in self.made:
+            self.made[key] = str(caller())
+        return self.made[key]
+
+
+def _hidden(page: Any) -> tuple[str, ...]:
+    hide = page.meta.get("hide") if page.meta else None
+    return tuple(hide) if isinstance(hide, (list, tuple)) else (str(hide),) if hide else ()
 
 
 def _token(page: Any, index: int) -> str:
