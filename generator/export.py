@@ -115,18 +115,12 @@ def blank_fields(text: str, names: Iterable[str]) -> str:
 GENERATED_NOTE = "# 本文件由公开数据生成：原文件无法逐字打码，故按公开的内容重新写出。\n"
 
 
-def _scalar_spans(node: yaml.Node) -> list[tuple[int, int]]:
-    """Where each scalar (key or value) of the node tree stands in the text, in order."""
-    spans, todo = [], [node]
-    while todo:
-        current = todo.pop()
-        if isinstance(current, yaml.ScalarNode):
-            spans.append((current.start_mark.index, current.end_mark.index))
-        elif isinstance(current, yaml.SequenceNode):
-            todo += current.value
-        elif isinstance(current, yaml.MappingNode):
-            todo += [n for pair in current.value for n in pair]
-    return sorted(spans)
+def _scalar_spans(text: str) -> list[tuple[int, int]]:
+    """Where each scalar (key or value) stands in the text, in order: from the parser's events, which carry
+    the same marks as the composed nodes without resolving every scalar's tag (half the cost of composing)."""
+    return sorted((event.start_mark.index, event.end_mark.index)
+                  for event in yaml.parse(text, Loader=_Loader)
+                  if isinstance(event, yaml.ScalarEvent) and event.start_mark and event.end_mark)
 
 
 _COMMENT = re.compile(r"[ \t]*#[^\r\n]*")
@@ -139,11 +133,8 @@ def strip_comments(text: str) -> str:
     Outside the scalars only structure, blanks and comments stand in a YAML text, so every `#` there starts
     a comment; inside a scalar only a block scalar's header line (`|  # …`) can hold one.
     """
-    node = yaml.compose(text, Loader=_Loader)
-    if node is None:
-        return _COMMENT.sub("", text)
     out, at = [], 0
-    for start, end in _scalar_spans(node):
+    for start, end in _scalar_spans(text):
         if start < at:  # (a scalar is never inside another; keep the text as is if marks ever overlap)
             continue
         out.append(_COMMENT.sub("", text[at:start]))
