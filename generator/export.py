@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from . import datapackage, workers, xlsx
+from . import datapackage, load, model, privacy, workers, xlsx
 from .config import Project, public_filer_fields
 from .datapackage import (
     LINE,
@@ -335,10 +336,41 @@ def drop_stale(used: Iterable[Path]) -> None:
 
 Job = tuple[Document, Declaration, bool, "Path | None"]  # document, published declaration, masked, cache
 def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
+    """One declaration's files: from the cache where the declaration, its source file and the code are
+    unchanged (a rebuild after one file changed makes one declaration's files), else made and cached."""
     doc, decl, masked, cache = job
     data = declaration_json(decl)
-    book, path = workbook(decl, data, cache)
-    return declaration_files(doc, decl, book, data, masked=masked), path
+    path = _files_path(cache, doc, data, masked)
+    if path and path.is_file():
+        with zipfile.ZipFile(path) as stored:
+            return {name: stored.read(name) for name in stored.namelist()}, path
+    files = declaration_files(doc, decl, workbook(decl, data, None)[0], data, masked=masked)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as stored:
+            for name, content in files.items():
+                stored.writestr(name, content)
+        temporary.replace(path)
+    return files, path
+
+
+@functools.cache
+def _files_version() -> bytes:
+    """What a declaration's files depend on besides its data and source: the code that makes, masks and
+    re-loads them (the YAML download is loaded back to be compared with the page)."""
+    digest = hashlib.sha256(_code_version().encode() + yaml.__version__.encode())
+    for module in (privacy.__file__, load.__file__, model.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.digest()
+
+
+def _files_path(cache: Path | None, doc: Document, data: bytes, masked: bool) -> Path | None:
+    """Where one declaration's files are cached: same published data, same source file, same code."""
+    if cache is None:
+        return None
+    key = hashlib.sha256(_files_version() + doc.source.sha256.encode() + (b"M" if masked else b"U") + data)
+    return cache / str(doc.decl.year) / f"{key.hexdigest()}.zip"
 
 
 Spooled = tuple[list[str], "Path | None"]  # the names written to the spool, the workbook's cache path
@@ -444,7 +476,7 @@ def _published(docs: Sequence[Document], options: PageOptions) -> list[tuple[Doc
 
 
 def _cache(project: Project, options: PageOptions) -> Path:
-    return project.build / "cache" / ("preview-xlsx" if options.preview else "xlsx")
+    return project.build / "cache" / ("preview-downloads" if options.preview else "downloads")
 
 
 def download_jobs(sites: Mapping[str, object], docs: Sequence[Document], project: Project,
