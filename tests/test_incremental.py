@@ -79,3 +79,23 @@ def test_downloads_come_from_the_cache_only_for_the_same_inputs_and_code(job: ex
         assert export._download(other)[1] != path
     monkeypatch.setattr(export, "_files_version", lambda: b"other code")
     assert export._download(job)[1] != path  # the generator changed: made anew
+
+
+def test_a_config_and_theme_change_reaches_every_page_and_download_through_the_caches(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 4, years=1)
+    first = build(project)
+    settings = project / "site_config" / "site.yml"
+    settings.write_text(settings.read_text("utf-8").replace("show_filer: name_and_phone", "show_filer: name"),
+                        encoding="utf-8")
+    with (project / "theme" / "main.html").open("a", encoding="utf-8") as theme:
+        theme.write('\n{% block announce %}<p class="dc-test-note">主题已改</p>{% endblock %}\n')
+    again = build(project)
+    unit, year = paths[0].stem, paths[0].parent.name
+    for name in (f"{year}/data/{unit}.json", f"{year}/data/{unit}.yaml", f"{year}/data/{unit}.xlsx"):
+        assert again[name] != first[name], name  # the phone withheld: no cached download reused
+    pages = [n for n in again if n.endswith(".html") and n != "404.html"]
+    assert all(b"dc-test-note" in again[n] for n in pages if b"<html" in again[n])
+    shutil.rmtree(project / "build")
+    shutil.rmtree(project / "site")
+    assert build(project) == again
