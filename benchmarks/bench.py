@@ -232,6 +232,7 @@ class Result:
     years: int = 3  # the shape: declarations spread over this many budget years
     light: bool = False  # the old, lighter-than-real synth shape
     corpus: dict[str, dict[str, float]] = field(default_factory=dict)  # SIZE_KEYS → median, p90, max, mean
+    incremental: Run | None = None  # `disclose build` again after one declaration's text changed
 
     @property
     def label(self) -> str:
@@ -313,6 +314,26 @@ def baseline_build(root: Path, n: str, logs: Path) -> tuple[Run, dict[str, Any]]
     return run, site_metrics(project / "site")
 
 
+def change_one(paths: list[Path]) -> Path:
+    """Change one declaration as an editor would: its leader's name (a value on its page and downloads)."""
+    path = paths[len(paths) // 2]
+    text = path.read_text("utf-8")
+    changed = re.sub(r"(?m)^leader: (.*)$", lambda m: f"leader: {m[1]}（修订）", text, count=1)
+    if changed == text:
+        sys.exit(f"bench: no leader line to change in {path}")
+    path.write_text(changed, "utf-8")
+    return path
+
+
+def incremental_build(root: Path, paths: list[Path], n: str, logs: Path) -> Run:
+    """A rebuild after one YAML file changed (the cold build's work folder and caches left in place)."""
+    change_one(paths)
+    run = run_measured([sys.executable, "-m", "generator", "-C", str(root), "build"], logs / f"incremental-{n}.log")
+    if run.returncode:
+        sys.exit(f"bench: incremental disclose build failed for {n}, see {run.log}")
+    return run
+
+
 def bench_one(n: int, years: int, args: argparse.Namespace, work: Path) -> Result:
     shape = Result(n, 0, Run([], 0, 0, 0, 0, 0, 0, ""), {}, {}, {}, years=years, light=args.light)
     root, logs, say = work / f"n{shape.tag}", args.out / "logs", f"bench: N={shape.label}:"
@@ -331,6 +352,9 @@ def bench_one(n: int, years: int, args: argparse.Namespace, work: Path) -> Resul
         print(f"{say} baseline mkdocs build …", file=sys.stderr, flush=True)
         result.baseline, result.baseline_site = baseline_build(root, shape.tag, logs)
         print(f"{say} baseline {result.baseline.wall:.1f} s", file=sys.stderr, flush=True)
+    print(f"{say} disclose build after one file changed …", file=sys.stderr, flush=True)
+    result.incremental = incremental_build(root, paths, shape.tag, logs)
+    print(f"{say} incremental {result.incremental.wall:.1f} s", file=sys.stderr, flush=True)
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return result
@@ -398,6 +422,20 @@ def results_table(results: list[Result]) -> list[str]:
                  *(f"{r.stages[s]:.2f} s" if s in r.stages else "–" for s in stages), rest,
                  base, speed, f"{load:.1f}"]
         rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def incremental_table(results: list[Result]) -> list[str]:
+    done = [r for r in results if r.incremental]
+    if not done:
+        return []
+    rows = ["| N · shape | cold build wall | after one file changed: wall | CPU user+sys | max load avg |",
+            "|---:|---:|---:|---:|---:|"]
+    for r in done:
+        again = r.incremental
+        assert again is not None
+        rows.append(f"| {r.label} | {r.build.wall:.1f} s | **{again.wall:.1f} s** | {again.cpu:.1f} s | "
+                    f"{again.load:.1f} |")
     return rows
 
 
@@ -551,6 +589,10 @@ def report(results: list[Result], command: str, started: str, info: dict[str, st
         "",
         *size_table(results),
         "",
+        "## Rebuild after one declaration changed (its `leader` edited; work folder and caches kept)",
+        "",
+        *(incremental_table(results) or ["Not measured in this run."]),
+        "",
         "## Baseline: plain `mkdocs build`, default Material, same Markdown",
         "",
         *(baseline_table(results) or ["No baseline in this run."]),
@@ -624,8 +666,9 @@ def load_results(path: Path) -> tuple[dict[str, Any], list[Result]]:
     raw = json.loads(path.read_text("utf-8"))
     results = []
     for r in raw["results"]:
-        build, base = Run(**r.pop("build")), r.pop("baseline")
-        results.append(Result(build=build, baseline=Run(**base) if base else None, **r))
+        build, base, again = Run(**r.pop("build")), r.pop("baseline"), r.pop("incremental", None)
+        results.append(Result(build=build, baseline=Run(**base) if base else None,
+                              incremental=Run(**again) if again else None, **r))
     return raw, results
 
 

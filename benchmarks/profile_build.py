@@ -74,7 +74,7 @@ def targets() -> list[Target]:
         ("stage", "check (load + rules)", [build.check_all]),
         ("stage", "render (Markdown pages: portal, year)", [build._render_year, render.Renderer.portal]),
         ("stage", "downloads (data package, per-table CSV/XLSX/JSON/YAML)", [export.add_packages, export._download]),
-        ("downloads", "  of which XLSX workbooks (xlsxwriter)", [export.workbook]),
+        ("downloads", "  of which XLSX workbooks", [export.workbook]),
         ("downloads", "  of which declaration JSON", [export.declaration_json]),
         ("downloads", "  of which CSV tables + masked YAML", [export.declaration_files]),
         ("stage", "MkDocs builds (all sites, without the downloads run beside them)", [site.build]),

@@ -332,7 +332,8 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
                            frozen=frozen, reused=reused)
         archive.serve_superseded(project, tree)
         with stages.stage("泄露检查"):
-            leaks.refuse_leaks(tree, project.site.name, stages.parallel)  # a whole number left: publish nothing
+            leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
+                               project.build / "cache" / "leaks-clean.txt")
         with stages.stage("发布"):
             publish.swap_in(tree, project.site)
     finally:

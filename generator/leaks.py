@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import html
 import io
 import os
@@ -21,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import workers
+from . import privacy, workers
 from .privacy import Found, find, hide
 from .problems import Problem, code
 from .site import SiteError
@@ -120,23 +121,64 @@ def leaks_in(name: str, data: bytes) -> list[Problem]:
     return problems
 
 
-def _scan_files(root: Path, shown_as: str, paths: list[Path]) -> list[Problem]:
-    return [problem for path in paths
-            for problem in leaks_in(f"{shown_as}/{path.relative_to(root).as_posix()}", path.read_bytes())]
+@functools.cache
+def _code_version() -> bytes:
+    """What a verdict depends on besides a file's name and bytes: this scanner and the masking's finder."""
+    digest = hashlib.sha256()
+    for module in (__file__, privacy.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.digest()
 
 
-def scan(root: Path, shown_as: str, parallel: bool = False) -> list[Problem]:
+def verdict_key(name: str, data: bytes) -> str:
+    """A file's verdict key: the scanner's code, the file's name (how it is read) and every byte of it."""
+    return hashlib.sha256(_code_version() + name.encode() + b"\0" + data).hexdigest()
+
+
+Scanned = tuple[list[Problem], list[str]]  # the problems found, the keys of the files found clean
+
+
+def _scan_files(root: Path, shown_as: str, clean: frozenset[str], paths: list[Path]) -> Scanned:
+    """The problems of these files, each file scanned unless its key was found clean before."""
+    problems, keys = [], []
+    for path in paths:
+        data = path.read_bytes()
+        key = verdict_key(path.name, data)
+        found = [] if key in clean else leaks_in(f"{shown_as}/{path.relative_to(root).as_posix()}", data)
+        problems += found
+        if not found:
+            keys.append(key)
+    return problems, keys
+
+
+def _clean_keys(cache: Path | None) -> frozenset[str]:
+    try:
+        return frozenset(cache.read_text("ascii").split()) if cache else frozenset()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()  # no cache yet, or an unreadable one: every file is scanned
+
+
+def scan(root: Path, shown_as: str, parallel: bool = False, cache: Path | None = None) -> list[Problem]:
     """Every whole personal number under root; files named as they will be published (shown_as/…).
-    In parallel: the files dealt out to one forked worker per core."""
+    In parallel: the files dealt out to one forked worker per core.
+
+    `cache`: a file holding the keys (verdict_key) of the files found clean by the last scan; a file whose
+    name and bytes gave such a key is not read again through the scanner (its bytes are still all hashed).
+    Only clean verdicts are kept, and only those of this scan: a file is never excused by an older one."""
     paths = sorted(p for p in root.rglob("*") if p.is_file())
     cores = (os.cpu_count() or 1) if parallel else 1
     groups = [paths[i::cores] for i in range(cores)]
-    return sorted(p for found in workers.fork_map(functools.partial(_scan_files, root, shown_as), groups, parallel)
-                  for p in found)
+    scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, _clean_keys(cache)), groups, parallel)
+    if cache:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text("".join(f"{k}\n" for k in sorted({k for _, keys in scanned for k in keys})), "ascii")
+        temporary.replace(cache)
+    return sorted(p for found, _ in scanned for p in found)
 
 
-def refuse_leaks(root: Path, shown_as: str, parallel: bool = False) -> None:
+def refuse_leaks(root: Path, shown_as: str, parallel: bool = False, cache: Path | None = None) -> None:
     """Raise LeakFound if anything under root would publish a whole personal number."""
-    problems = scan(root, shown_as, parallel)
+    problems = scan(root, shown_as, parallel, cache)
     if problems:
         raise LeakFound(problems)

@@ -8,9 +8,12 @@ it (under another MkDocs-compatible builder, say); it only saves the second pars
 from __future__ import annotations
 
 import hashlib
+import re
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
+from mkdocs.utils import get_relative_url
 
 _STASH: dict[str, list[str]] = {}
 
@@ -22,6 +25,54 @@ def on_config(config: Any, **_: Any) -> Any:
     if not isinstance(config.site_name, Markup):
         config.site_name = escape(config.site_name)
     return config
+
+
+_MATERIAL_LANGUAGE = "partials/language.html"
+_KEY = re.compile(r'^\s*"([^"]+)":', re.MULTILINE)
+
+
+def _translations(env: Any, config: Any) -> dict[str, str]:
+    """Every key of Material's language tables as Material's own partials/language.html renders it (the
+    language's text, else English, else the key), for theme/partials/language.html to look up."""
+    loader = env.loader
+    material = next(Path(p) for p in loader.searchpath if (Path(p) / "partials/languages/en.html").is_file())
+    original = env.from_string((material / _MATERIAL_LANGUAGE).read_text("utf-8")).make_module({"config": config})
+    keys = {k for name in ("en", config.theme["language"]) if (material / f"partials/languages/{name}.html").is_file()
+            for k in _KEY.findall((material / f"partials/languages/{name}.html").read_text("utf-8"))}
+    return {key: str(original.t(key)) for key in sorted(keys)}
+
+
+def on_env(env: Any, config: Any, **_: Any) -> Any:
+    env.globals["disclose_t"] = _translations(env, config)
+    env.globals["disclose_once"] = _Once()
+    return env
+
+
+class _Once:
+    """Page chrome (tabs, site nav, footer) rendered once for every page outside the nav that sees it alike.
+
+    What such a block prints depends on the page only through the nav's state while it renders (the entry
+    its folder lends it: on_page_context below), the relative address of every link (MkDocs' `url` filter
+    makes each relative to the page), and its front matter's `hide`; the key holds exactly these. A page in
+    the nav (an index page) is rendered as usual: it is its own active entry.
+    """
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, name: str, page: Any, nav: Any, caller: Any) -> str:
+        if page is None or nav is None or page in nav.pages:
+            return str(caller())
+        key = (name, page.file.src_uri.rpartition("/")[0], _hidden(page),
+               *(get_relative_url(p.url, page.url) for p in nav.pages), get_relative_url("", page.url))
+        if key not in self.made:
+            self.made[key] = str(caller())
+        return self.made[key]
+
+
+def _hidden(page: Any) -> tuple[str, ...]:
+    hide = page.meta.get("hide") if page.meta else None
+    return tuple(hide) if isinstance(hide, (list, tuple)) else (str(hide),) if hide else ()
 
 
 def _token(page: Any, index: int) -> str:

@@ -180,6 +180,8 @@ class IncrementalSite:
         if any(f is None for f in found):
             return False
         doc_files = self.files.documentation_pages()
+        if "disclose_once" in self.env.globals:  # page chrome made anew (mkdocs_hooks._Once)
+            self.env.globals["disclose_once"].made.clear()
         for file in found:
             assert file is not None
             page = file.page or Page(None, file, self.config)

@@ -1,0 +1,101 @@
+"""Rebuilds (issue 18): what depends only on its inputs is cached by content hash under build/cache (each
+declaration's downloads, the leak scan's verdicts), and a rebuild after one file changed publishes exactly
+what a cold build of the same content publishes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+
+from generator import export
+from generator.cli import main
+from generator.load import load
+from generator.synth import synthesize
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build(project: Path) -> dict[str, bytes]:
+    assert main(["-C", str(project), "build", "-q"]) == 0
+    return tree(project / "site")
+
+
+def edit_leader(path: Path) -> None:
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"(?m)^leader: (.*)$", r"leader: \1（修订）", text, count=1), "utf-8")
+
+
+def test_a_rebuild_after_one_change_is_the_cold_build_of_the_same_content(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 6, years=2)
+    first = build(project)
+    cache = project / "build" / "cache" / "downloads"
+    zips = {p: p.stat().st_mtime_ns for p in cache.rglob("*.zip")}
+    assert len(zips) == 6 and (project / "build" / "cache" / "leaks-clean.txt").is_file()
+    changed = paths[2]
+    edit_leader(changed)
+    again = build(project)
+    after = {p: p.stat().st_mtime_ns for p in cache.rglob("*.zip")}
+    assert len(after) == 6 and len(set(after) - set(zips)) == 1  # one declaration's files made, the stale dropped
+    assert all(after[p] == zips[p] for p in set(zips) & set(after))  # the others reused, not rewritten
+    unit, year = changed.stem, changed.parent.name
+    differ = {name for name in first if first[name] != again.get(name)}
+    assert f"{year}/{unit}/index.html" in differ and f"{year}/data/{unit}.xlsx" in differ
+    assert f"{year}/data/{unit}.yaml" in differ and f"{year}/data/{unit}.json" in differ
+    assert not any(n.startswith(f"{year}/data/") and n.endswith(".xlsx") and unit not in n for n in differ)
+    shutil.rmtree(project / "build")
+    shutil.rmtree(project / "site")
+    assert build(project) == again  # cold, from nothing: byte for byte the rebuilt site
+
+
+@pytest.fixture
+def job(tmp_path: Path) -> export.Job:
+    doc, _ = load(Path(__file__).resolve().parent.parent / "content" / "2021" / "guangshui-ldbxj.yaml")
+    assert doc is not None
+    return (doc, export.withhold(doc.decl, "name_and_phone"), True, tmp_path / "cache")
+
+
+def test_downloads_come_from_the_cache_only_for_the_same_inputs_and_code(job: export.Job,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    made, path = export._download(job)
+    assert path is not None and path.is_file() and f"{job[1].unit_id}.yaml" in made
+    with monkeypatch.context() as patch:
+        patch.setattr(export, "declaration_files", lambda *a, **k: pytest.fail("not cached"))
+        assert export._download(job) == (made, path)
+    doc, decl, masked, cache = job
+    others = [
+        (dataclasses.replace(doc, source=dataclasses.replace(doc.source, sha256="0" * 64)), decl, masked, cache),
+        (doc, dataclasses.replace(decl, leader="新领导"), masked, cache),  # other data
+        (doc, decl, False, cache),  # unmasked (the preview)
+    ]
+    for other in others:
+        assert export._download(other)[1] != path
+    monkeypatch.setattr(export, "_files_version", lambda: b"other code")
+    assert export._download(job)[1] != path  # the generator changed: made anew
+
+
+def test_a_config_and_theme_change_reaches_every_page_and_download_through_the_caches(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 4, years=1)
+    first = build(project)
+    settings = project / "site_config" / "site.yml"
+    settings.write_text(settings.read_text("utf-8").replace("show_filer: name_and_phone", "show_filer: name"),
+                        encoding="utf-8")
+    with (project / "theme" / "main.html").open("a", encoding="utf-8") as theme:
+        theme.write('\n{% block announce %}<p class="dc-test-note">主题已改</p>{% endblock %}\n')
+    again = build(project)
+    unit, year = paths[0].stem, paths[0].parent.name
+    for name in (f"{year}/data/{unit}.json", f"{year}/data/{unit}.yaml", f"{year}/data/{unit}.xlsx"):
+        assert again[name] != first[name], name  # the phone withheld: no cached download reused
+    pages = [n for n in again if n.endswith(".html") and n != "404.html"]
+    assert all(b"dc-test-note" in again[n] for n in pages if b"<html" in again[n])
+    shutil.rmtree(project / "build")
+    shutil.rmtree(project / "site")
+    assert build(project) == again
