@@ -19,13 +19,13 @@ from conftest import ROOT, SEED, copy_project
 
 from generator.check import Context, check_files
 from generator.cli import main
+from generator.forms.department.model import Declaration
 from generator.importer import Options, Result, format_problem, import_all
 from generator.importer_book import Cell, Sheet, read_book, shown
 from generator.importer_form import DEPT
 from generator.importer_locate import locate
 from generator.importer_template import write_template
 from generator.load import load
-from generator.model import Declaration
 
 
 @pytest.fixture(scope="module")
