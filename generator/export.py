@@ -7,10 +7,10 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import inspect
 import json
 import os
 import re
+import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from . import datapackage, forms, load, model, privacy, workers, xlsx
+from . import datapackage, forms, workers, xlsx
 from .config import Project, public_filer_fields
 from .datapackage import (
     Cell,
@@ -221,11 +221,12 @@ def workbook_bytes(decl: Form) -> bytes:
 
 @functools.cache
 def _code_version() -> str:
-    """What the workbook bytes depend on besides the data: this code, the writer's and the kinds' sheets."""
-    digest = hashlib.sha256()
-    kinds = [inspect.getfile(k.sheets) for k in forms.KINDS.values() if k.sheets]
-    for module in (__file__, datapackage.__file__, xlsx.__file__, *kinds):
-        digest.update(Path(module).read_bytes())
+    """What the download bytes depend on besides the data: every module of the generator (the kinds' models,
+    tables and sheets moved between modules before: naming a few let a cache outlive a change) and the
+    Unicode tables the mask reads digits with."""
+    digest = hashlib.sha256(unicodedata.unidata_version.encode())
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(module.as_posix().encode() + module.read_bytes())
     return digest.hexdigest()
 
 
@@ -288,10 +289,7 @@ def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
 def _files_version() -> bytes:
     """What a declaration's files depend on besides its data and source: the code that makes, masks and
     re-loads them (the YAML download is loaded back to be compared with the page)."""
-    digest = hashlib.sha256(_code_version().encode() + yaml.__version__.encode())
-    for module in (privacy.__file__, load.__file__, model.__file__):
-        digest.update(Path(module).read_bytes())
-    return digest.digest()
+    return hashlib.sha256(_code_version().encode() + yaml.__version__.encode()).digest()
 
 
 def _files_path(cache: Path | None, doc: Document, data: bytes, masked: bool) -> Path | None:

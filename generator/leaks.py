@@ -17,6 +17,7 @@ import html
 import io
 import os
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -62,6 +63,9 @@ def _unescape_script(match: re.Match[str]) -> str:
     return str(other)
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # a workbook's escape of a character XML cannot hold
+
+
 def readable(name: str, data: bytes) -> str:
     """The file's text as a reader's program reads it (binary files: their bytes as Latin-1)."""
     try:
@@ -70,7 +74,11 @@ def readable(name: str, data: bytes) -> str:
         return data.decode("latin-1")
     lower = name.lower()
     if lower.endswith(_MARKUP) and "&" in text:
-        return html.unescape(text)
+        text = html.unescape(text)
+    if ".xlsx!" in lower and "_x" in text:  # Excel shows _x000B_ as the character (a line break in a number)
+        text = _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    if lower.endswith(_MARKUP):
+        return text
     if lower.endswith(_SCRIPT) and "\\" in text:
         return _ESCAPE.sub(_unescape_script, text)
     return text
@@ -124,7 +132,7 @@ def leaks_in(name: str, data: bytes) -> list[Problem]:
 @functools.cache
 def _code_version() -> bytes:
     """What a verdict depends on besides a file's name and bytes: this scanner and the masking's finder."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(unicodedata.unidata_version.encode())  # a new Python may know more digits
     for module in (__file__, privacy.__file__):
         digest.update(Path(module).read_bytes())
     return digest.digest()

@@ -47,6 +47,10 @@ def _zip(name: str, data: bytes) -> bytes:
     ("site/2021/data/x.yaml", b'a: "\\U00000031\\u0033\\x39 1234 5678"', "site/2021/data/x.yaml:1:5"),
     ("site/2021/data/x.xlsx", _zip("xl/sharedStrings.xml", "<t>１３９１２３４５６７８</t>".encode()),
      "site/2021/data/x.xlsx!xl/sharedStrings.xml:1:4"),
+    # A workbook's own escape for a control character (_x000B_, written by generator/xlsx.py): Excel shows the
+    # number whole, with a line break in it.
+    ("site/2021/data/y.xlsx", _zip("xl/worksheets/sheet1.xml", b"<t>139_x000B_1234_x000B_5678</t>"),
+     "site/2021/data/y.xlsx!xl/worksheets/sheet1.xml:1:4"),
     ("site/sitemap.xml.gz", gzip.compress(b"<loc>https://x/13912345678/</loc>"),
      "site/sitemap.xml.gz!sitemap.xml:1:16"),
 ])
