@@ -7,11 +7,13 @@ import dataclasses
 import fcntl
 import functools
 import gzip
+import hashlib
 import os
 import re
 import shutil
 import sys
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import archive, export, leaks, publish, search, site, workers
+from . import archive, export, leaks, privacy, publish, search, site, workers
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
 from .model import Document, Level
@@ -323,6 +325,11 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
     docs = public_documents(report)
     options = public_options(project, report)
     frozen = archive.published_snapshots(project)  # every revision verified, every chain complete
+    policy = publication_policy(project)
+    if years and not policy_unchanged(project, policy):
+        years = ()  # kept years would still show what the old policy published (a filer's name, say)
+        if not stages.quiet:
+            print("disclose: 公开范围（show_filer）或打码规则自上次发布后已改变：重建全部年度", file=sys.stderr)
     reused: dict[int, Path] = {year: project.site / str(year) for year in {int(d.decl.year) for d in docs}
               if years and year not in years and year not in frozen
               and (project.site / str(year) / "index.html").is_file()}
@@ -336,9 +343,26 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
                                project.build / "cache" / "leaks-clean.txt")
         with stages.stage("发布"):
             publish.swap_in(tree, project.site)
+        _policy_file(project).write_text(policy, encoding="utf-8")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _policy_file(project: Project) -> Path:
+    return project.build / "public-policy.txt"  # beside the build's caches: never published
+
+
+def publication_policy(project: Project) -> str:
+    """What decides, beyond the content, what personal data a page shows: show_filer and the mask's code."""
+    digest = hashlib.sha256(Path(privacy.__file__).read_bytes() + unicodedata.unidata_version.encode())
+    return f"show_filer={project.settings.get('show_filer', 'name_and_phone')} mask={digest.hexdigest()}\n"
+
+
+def policy_unchanged(project: Project, policy: str) -> bool:
+    """Whether site/ was published under this policy (unknown counts as changed: rebuild every year)."""
+    path = _policy_file(project)
+    return path.is_file() and path.read_text(encoding="utf-8") == policy
 
 
 def preview_inputs(report: Report) -> tuple[list[Document], PageOptions, list[Broken]]:

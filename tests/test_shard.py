@@ -91,3 +91,27 @@ def test_timings_json_gives_every_stage_in_seconds(shard: dict[str, object]) -> 
     assert {"检查", "生成页面", "MkDocs 构建", "发布"} <= set(stages)
     assert all(isinstance(v, float) and v >= 0 for v in stages.values())
     assert stages["MkDocs 构建"] > 0
+
+
+def test_a_changed_show_filer_rebuilds_every_year(tmp_path: Path) -> None:
+    """Kept years would still show what the old policy published: a filer's name is no phone number, so the
+    leak scan cannot catch it; the build notices the policy changed and rebuilds them all."""
+    project = copy_project(tmp_path / "project", content=False)
+    assert run(project, "synth", "4", "--years", "2", "--seed", "3").returncode == 0
+    assert run(project, "build", "-q").returncode == 0
+    filers = [re.search(r"^filer: (.+)$", p.read_text("utf-8"), re.M) for p in (project / "content").rglob("*.yaml")]
+    names = [m[1].strip('"') for m in filers if m]
+    assert names and any(n in files_text(project / "site") for n in names)
+    settings = project / "site_config" / "site.yml"
+    settings.write_text(settings.read_text("utf-8").replace("show_filer: name_and_phone", "show_filer: none"), "utf-8")
+    years = sorted(p.name for p in (project / "content").iterdir())
+    again = run(project, "build", "--year", years[-1])
+    assert again.returncode == 0, again.stderr
+    assert "重建全部年度" in again.stderr
+    published = files_text(project / "site")
+    assert not [n for n in names if n in published]
+
+
+def files_text(folder: Path) -> str:
+    return "".join(p.read_text("utf-8", errors="replace") for p in folder.rglob("*") if p.is_file()
+                   and p.suffix in (".html", ".json", ".csv", ".yaml", ".js"))
