@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 from .model import Document, Money, Path_, Share, Text
 from .problems import Problem, code
+from .rules import reads
 
 T = TypeVar("T")
 
@@ -279,6 +280,7 @@ def _place(doc: Document, path: Path_, text: str, offset: int) -> tuple[int, int
     return (line, col + offset) if "\n" not in text[:offset] else (line, col)
 
 
+@reads()  # every text that loaded, whatever failed beside it: a rule of every kind
 def personal_data(doc: Document, ctx: object) -> Iterator[Problem]:
     """Warn of a 居民身份证号 (masked on publication) and of personal e-mail addresses (published as filed)."""
     decl = doc.decl

@@ -206,8 +206,6 @@ def goals_have_indicators(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield at(doc, "GOAL_NO_INDICATORS", "annual", "goals", g, number=g + 1)
 
 
-reads()(personal_data)  # privacy.py's rule reads every text that loaded, whatever failed beside it
-
 RULES: tuple[Rule, ...] = (
     publication_in_time,
     phone_format,

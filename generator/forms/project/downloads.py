@@ -71,9 +71,10 @@ def csvs(decl: ProjectForm) -> dict[str, Block]:
 
 def sheets(decl: ProjectForm) -> Sheets:
     head, rows = titled(TABLES[0], decl, ())
+    blocks = csvs(decl)  # the sheets are the CSVs' tables: build them once
     return [("基本信息", [(["项目", "内容"], [[title, value] for title, value in zip(head, rows[0], strict=True)])]),
-            ("资金", [csvs(decl)["-funds.csv"]]),
-            ("指标", [csvs(decl)["-indicators.csv"]])]
+            ("资金", [blocks["-funds.csv"]]),
+            ("指标", [blocks["-indicators.csv"]])]
 
 
 def workbook_title(decl: ProjectForm) -> str:
