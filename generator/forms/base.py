@@ -33,6 +33,20 @@ class Download:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """One print of a kind's form (a province's, a year's): a file names it by `edition:`.
+
+    A kind subclasses this with what its editions differ in (rows, columns, labels, layout); the
+    first of a kind's editions is the one a file without `edition:` is (every file written before
+    editions existed keeps checking and rendering as it did).
+    """
+
+    name: str  # the file's `edition:` value, e.g. 湖北-2022
+    title: str  # zh-CN, the printed form's title in this edition
+    template: str = ""  # the page's template where the edition prints another layout ("" = the kind's)
+
+
+@dataclass(frozen=True)
 class FormKind:
     """One kind of form: its model, rules, page, identity and search sections."""
 
@@ -60,10 +74,18 @@ class FormKind:
     templates: Path | None = None  # the kind's own template folder, if it has one
     describes: str = ""  # one line for the JSON Schema: which file holds such a form
     schema_file: str = ""  # its JSON Schema's name in generator/schema/ and the portal's data/
+    # The kind's prints, the default first; the model's `edition` field (a Literal of their names, or
+    # None for the default) is what a file names.
+    editions: tuple[Edition, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.schema_file:
             object.__setattr__(self, "schema_file", f"{self.name}.schema.json")
+
+    def edition(self, decl: Form) -> Edition | None:
+        """The edition a form is printed in (None for a kind without editions)."""
+        named = getattr(decl, "edition", None)
+        return next((e for e in self.editions if e.name == named), self.editions[0] if self.editions else None)
 
     def label(self, decl: Form) -> str:
         """What a list of forms (the year page's, say) calls this one."""
