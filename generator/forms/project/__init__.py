@@ -24,6 +24,10 @@ def search_sections(decl: ProjectForm) -> Iterator[Section]:
         ("年度绩效指标", indicator_cells(decl.annual_indicators)),
         ("项目概况", [t for t in (decl.overview, decl.basis, decl.schedule) if t]),
     ])
+    # The parts only older templates have: a section where filed (an empty one would point at no heading).
+    later = [("可行性", [decl.feasibility]), ("必要性", [decl.necessity]),
+             ("成本构成", [t for c in decl.costs for t in (c.item, c.basis)])]
+    yield from sections((heading, [t for t in texts if t]) for heading, texts in later if any(texts))
 
 
 KIND = FormKind(

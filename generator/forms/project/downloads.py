@@ -9,7 +9,7 @@ from ...datapackage import LINE, Row, Table, of, own, titled
 from ...model import Indicator
 from ..base import Block, Download, Sheets
 from ..department.tables import KEY
-from .model import Funds, ProjectForm
+from .model import Cost, Funds, ProjectForm
 
 PROJECT = of(ProjectForm, "project_id")
 PROJECT_KEY = ("year", "unit_id", "project_id")
@@ -17,12 +17,13 @@ PERIODS = {"mid_term": "中期", "annual": "年度"}
 PERIOD = own("period", "期间", "中期或年度", "string", enum=list(PERIODS.values()))
 _HEADER = [f.name for f in dataclasses.fields(ProjectForm)
            if f.name not in ("year", "unit_id", "project_id", "mid_term_funds", "annual_funds",
-                             "mid_term_indicators", "annual_indicators", "waivers")]
+                             "mid_term_indicators", "annual_indicators", "costs", "waivers")]
 
 DOWNLOADS = (
-    Download(".xlsx", "Excel 工作簿", "每部分一张工作表：基本信息、资金、绩效指标"),
+    Download(".xlsx", "Excel 工作簿", "每部分一张工作表：基本信息、资金、绩效指标、成本构成"),
     Download("-funds.csv", "资金 CSV", "中期与年度资金总额及其中财政拨款、其他资金"),
     Download("-indicators.csv", "绩效指标 CSV", "中期与年度的绩效指标"),
+    Download("-costs.csv", "成本构成 CSV", "成本构成各项的金额、测算依据与前两年实际执行数"),
     Download(".json", "JSON", "整张项目申报表，金额为原表文字；符合项目申报表格式的 JSON Schema"),
     Download(".yaml", "YAML 原文件", "录入的原文件，个人手机号已打码"),
 )
@@ -49,6 +50,11 @@ def indicator_rows(decl: ProjectForm) -> Iterator[Row]:
                    **{f.name: getattr(ind, f.name) for f in dataclasses.fields(Indicator)}}
 
 
+def cost_rows(decl: ProjectForm) -> Iterator[Row]:
+    for line, cost in enumerate(decl.costs, 1):
+        yield {**_key(decl), "line": line, **{f.name: getattr(cost, f.name) for f in dataclasses.fields(Cost)}}
+
+
 _FORM = ((PROJECT_KEY, "project_forms", PROJECT_KEY),)
 TABLES: tuple[Table, ...] = (
     Table("project_forms", "项目申报表",
@@ -61,12 +67,16 @@ TABLES: tuple[Table, ...] = (
     Table("project_indicators", "项目绩效指标", "每张项目申报表的中期与年度绩效指标，每个指标一行，按原表填写",
           (*KEY, PROJECT, PERIOD, LINE, *(of(Indicator, f.name) for f in dataclasses.fields(Indicator))),
           (*PROJECT_KEY, "period", "line"), _FORM, indicator_rows),
+    Table("project_costs", "项目成本构成", "每张项目申报表的成本构成，每项一行，按原表填写",
+          (*KEY, PROJECT, LINE, *(of(Cost, f.name) for f in dataclasses.fields(Cost))),
+          (*PROJECT_KEY, "line"), _FORM, cost_rows),
 )
 _DROP = PROJECT_KEY
 
 
 def csvs(decl: ProjectForm) -> dict[str, Block]:
-    return {"-funds.csv": titled(TABLES[1], decl, _DROP), "-indicators.csv": titled(TABLES[2], decl, _DROP)}
+    return {"-funds.csv": titled(TABLES[1], decl, _DROP), "-indicators.csv": titled(TABLES[2], decl, _DROP),
+            "-costs.csv": titled(TABLES[3], decl, _DROP)}
 
 
 def sheets(decl: ProjectForm) -> Sheets:
@@ -74,7 +84,8 @@ def sheets(decl: ProjectForm) -> Sheets:
     blocks = csvs(decl)  # the sheets are the CSVs' tables: build them once
     return [("基本信息", [(["项目", "内容"], [[title, value] for title, value in zip(head, rows[0], strict=True)])]),
             ("资金", [blocks["-funds.csv"]]),
-            ("指标", [blocks["-indicators.csv"]])]
+            ("指标", [blocks["-indicators.csv"]]),
+            ("成本", [blocks["-costs.csv"]])]
 
 
 def workbook_title(decl: ProjectForm) -> str:

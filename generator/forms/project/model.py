@@ -18,6 +18,17 @@ class Funds:
 
 
 @dataclass(frozen=True, slots=True)
+class Cost:
+    """One row of the cost breakdown (成本构成 | 金额 | 测算依据 | the previous years' 实际执行数), as filed."""
+
+    item: Text = f("成本构成", "成本构成的一项，如 办公费、印刷费，按原表填写")
+    amount: Money | None = f("金额", "该项的测算金额（与金额单位一致）", None)
+    basis: Text | None = f("测算依据", "该项金额的测算依据，如 单价×数量", None)
+    actual_last_year: Money | None = f("上年实际执行数", "上一年度该项的实际执行数（旧版表格）", None)
+    actual_year_before: Money | None = f("前年实际执行数", "前一年度该项的实际执行数（旧版表格）", None)
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectForm:
     year: Year = f("预算年度", "申报表所属预算年度，与文件所在目录一致")
     unit_id: UnitId = f("单位编号", "实施单位的单位编号，与其部门整体申报表相同")
@@ -43,6 +54,9 @@ class ProjectForm:
     phone: Text | None = f("联系电话", "联系电话（旧版表格）；个人手机号在公开网站上打码显示", None)
     overview: Text | None = f("项目概况", "项目概况（旧版表格）", None)
     basis: Text | None = f("立项依据", "立项依据（旧版表格）", None)
+    feasibility: Text | None = f("可行性", "项目的可行性（旧版表格）", None)
+    necessity: Text | None = f("必要性", "项目的必要性（旧版表格）", None)
     schedule: Text | None = f("实施进度计划", "实施进度计划（旧版表格）", None)
+    costs: tuple[Cost, ...] = f("成本构成", "成本测算：每行一项成本构成，各项金额之和应等于年度资金总额", ())
     status: Status = f("状态", "draft（草稿，不公开）或 published（公开）", "draft")
     waivers: tuple[Waiver, ...] = f("豁免", "按原表公开而豁免的错误，每条须写明理由", ())

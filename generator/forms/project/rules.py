@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ...model import Document, Indicator
+from ...model import Document, Indicator, UnitId, Year
 from ...privacy import personal_data
-from ...problems import Problem
+from ...problems import Problem, code
 from ...rules import Context, Rule, at, level_problems, phone_format, reads, value_problems
 from ..department.model import Declaration
 from .model import Funds, ProjectForm
@@ -42,6 +42,18 @@ def period_holds_year(doc: Document, ctx: Context) -> Iterator[Problem]:
         yield at(doc, "PROJECT_PERIOD", where, year=decl.year, actual=f"{start or '？'}–{end or '？'}")
 
 
+@reads("costs", "annual_funds")
+def costs_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Σ 成本构成 金额 = 年度资金总额, where both are filed (a warning: the breakdown is an estimate, published
+    as filed); the finding stands at the breakdown and names the total's place."""
+    decl: ProjectForm = doc.decl
+    amounts = [c.amount.value for c in decl.costs if c.amount is not None]
+    annual = decl.annual_funds.total
+    if amounts and annual and sum(amounts) != annual.value:
+        line, col = doc.source.pos("annual_funds", "total")
+        yield at(doc, "COST_TOTAL", "costs", actual=sum(amounts), annual=annual.text, line=line, col=col)
+
+
 def _indicators(decl: ProjectForm) -> Iterator[tuple[tuple[str | int, ...], Indicator]]:
     for side in ("mid_term_indicators", "annual_indicators"):
         for i, ind in enumerate(getattr(decl, side)):
@@ -64,6 +76,7 @@ RULES: tuple[Rule, ...] = (
     funds_add_up,
     annual_within_mid_term,
     period_holds_year,
+    costs_add_up,
     indicator_levels,
     indicator_values,
 )
@@ -74,8 +87,10 @@ RULES: tuple[Rule, ...] = (
 
 def in_unit_form(docs: Sequence[Document]) -> Iterator[Problem]:
     """Each project form against its unit's form of the year: the form is there, lists the project, and the
-    row's 项目本年度预算 is the project's 年度资金总额 (an error naming both files)."""
+    row's 项目本年度预算 is the project's 年度资金总额 (an error naming both files); and each row of a unit's
+    项目支出情况 that no project form names (see rows_without_form)."""
     units = {(d.decl.year, d.decl.unit_id): d for d in docs if isinstance(d.decl, Declaration)}
+    yield from rows_without_form(docs, units)
     for doc in docs:
         decl = doc.decl
         if not isinstance(decl, ProjectForm):
@@ -94,3 +109,24 @@ def in_unit_form(docs: Sequence[Document]) -> Iterator[Problem]:
             line, col = unit.source.pos("projects", i, "budget")
             yield at(doc, "PROJECT_BUDGET_DIFFERS", "annual_funds", "total", actual=annual.text,
                      budget=row.budget.text, other=f"{unit.source.path}:{line}:{col}")
+
+
+def rows_without_form(docs: Sequence[Document], units: dict[tuple[Year, UnitId], Document]) -> Iterator[Problem]:
+    """A 项目支出情况 row of a unit's form with no project form of that unit and year: a note at the row's name.
+
+    Only where the unit's year has at least one project form: then the bureau files that unit's project
+    forms and a missing one is likely an omission worth a look. A unit with none at all is the ordinary
+    case (years before project forms, units whose projects are not key ones): noting each of its rows
+    would bury the notes that matter. A note, not a warning: only key projects need a form of their own.
+    """
+    named: dict[tuple[Year, UnitId], set[str]] = {}
+    for doc in docs:
+        if isinstance(doc.decl, ProjectForm):
+            named.setdefault((doc.decl.year, doc.decl.unit_id), set()).add(str(doc.decl.project_name))
+    for key, unit in units.items():
+        if key not in named:
+            continue
+        for i, row in enumerate(unit.decl.projects):
+            if row.name not in named[key]:
+                line, col = unit.source.pos("projects", i, "name")
+                yield code("PROJECT_FORM_MISSING").at(unit.source.path, line, col, name=row.name, year=key[0])
