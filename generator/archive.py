@@ -41,6 +41,7 @@ from urllib.parse import urlsplit
 
 from . import __version__, leaks, publish, search
 from .config import Project
+from .errors import DiscloseError
 from .model import Document
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ _CHAIN_LINE = re.compile(r"^r([1-9]\d*) ([0-9a-f]{64}) (\d{4}-\d\d-\d\dT\d\d:\d\
 _CHUNK = 1 << 20
 
 
-class ArchiveRefused(Exception):
+class ArchiveRefused(DiscloseError):
     """The archive cannot be made (already archived, nothing to archive …); nothing was written."""
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from . import archive, export, leaks, privacy, publish, search, site, workers
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
+from .errors import DiscloseError
 from .model import Document, Level
 from .privacy import mask, mask_text
 from .problems import Problem
@@ -52,16 +53,18 @@ class Stages:
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
-class BuildFailed(Exception):
-    """The check found errors; nothing was written."""
+class BuildFailed(DiscloseError):
+    """The check found errors; nothing was written (the CLI says what the command left as it was)."""
 
     def __init__(self, report: Report):
-        super().__init__(f"检查发现 {len(report.blocking)} 个错误，未生成网站")
+        super().__init__(f"检查发现 {len(report.blocking)} 个错误")
         self.report = report
 
 
-class Busy(Exception):
+class Busy(DiscloseError):
     """Another build or archive of the same project is running; nothing was done."""
+
+    says_untouched = True
 
 
 @contextmanager

@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import archive
-from .build import BuildFailed, Busy, Stages, build_preview, build_public, project_lock, with_config
+from .build import Stages, build_preview, build_public, project_lock, with_config
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
+from .errors import DiscloseError
 from .importer_source import origin
 from .problems import Severity
-from .publish import PublishRefused
-from .site import SiteError
 
 SEVERITIES = {s.value: s for s in Severity}
 
@@ -57,11 +56,7 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
     stages = Stages(quiet=args.quiet)
     if args.preview:
-        try:
-            report = build_preview(project, stages)
-        except (Busy, PublishRefused) as err:
-            print(f"disclose build: {err}", file=sys.stderr)
-            return 1
+        report = build_preview(project, stages)
         errors = len(report.blocking)
         print(f"disclose: 预览已生成于 {project.preview_site}（{errors} 个错误，详见“问题清单”页）", file=sys.stderr)
         return 0
@@ -70,18 +65,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     if unknown:
         print(f"disclose build: 没有 {'、'.join(map(str, unknown))} 年度的申报表（content/<年度>/）", file=sys.stderr)
         return 2
-    try:
-        report = build_public(project, stages, years=args.year or ())
-    except BuildFailed as err:
-        print(_report_text(err.report), file=sys.stderr)
-        print(f"disclose build: {err}；现有网站保持不变", file=sys.stderr)
-        return 1
-    except (SiteError, archive.ArchiveRefused, PublishRefused) as err:
-        print(f"disclose build: {err}；现有网站保持不变", file=sys.stderr)
-        return 1
-    except Busy as err:
-        print(f"disclose build: {err}", file=sys.stderr)
-        return 1
+    report = build_public(project, stages, years=args.year or ())
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     for problem in shown:
         print(problem.format(), file=sys.stderr)
@@ -96,20 +80,8 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_archive(args: argparse.Namespace, project: Project) -> int:
-    try:
-        with project_lock(project, "archive"):
-            done = archive.create(project, args.year, args.note, args.supersede, Stages(quiet=args.quiet))
-    except Busy as err:
-        print(f"disclose archive: {err}", file=sys.stderr)
-        return 1
-    except BuildFailed as err:
-        print(_report_text(err.report), file=sys.stderr)
-        print(f"disclose archive: 检查发现 {len(err.report.blocking)} 个错误，未归档；archive/ 保持不变",
-              file=sys.stderr)
-        return 1
-    except (SiteError, archive.ArchiveRefused) as err:
-        print(f"disclose archive: {err}；未归档，archive/ 保持不变", file=sys.stderr)
-        return 1
+    with project_lock(project, "archive"):
+        done = archive.create(project, args.year, args.note, args.supersede, Stages(quiet=args.quiet))
     rev = done.revision
     print(f"disclose archive: {rev.year} 年度已归档为第 {rev.number} 版：{rev.path}（{done.files} 个文件）\n"
           f"清单 SHA-256：{done.manifest_sha256}（请另行记录，以便日后核对清单本身）", file=sys.stderr)
@@ -343,5 +315,24 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     project = Project(args.project)
-    code: int = args.func(args, project)
+    try:
+        code: int = args.func(args, project)
+    except DiscloseError as err:
+        return refused(args, err)
     return code
+
+
+# What a refused command left as it was, said after the error's message: (after a failed check, after any
+# other refusal). The preview keeps site/ out of it, and an error that says so itself (Busy) gets nothing.
+_KEPT = {"build": ("，未生成网站；现有网站保持不变", "；现有网站保持不变"),
+         "archive": ("，未归档；archive/ 保持不变", "；未归档，archive/ 保持不变")}
+
+
+def refused(args: argparse.Namespace, err: DiscloseError) -> int:
+    """Every command's refusal, printed alike: the check's findings behind it, its zh-CN message, what was kept."""
+    if err.report is not None:
+        print(_report_text(err.report), file=sys.stderr)
+    after_check, otherwise = ("", "") if getattr(args, "preview", False) else _KEPT.get(args.command, ("", ""))
+    kept = "" if err.says_untouched else after_check if err.report is not None else otherwise
+    print(f"disclose {args.command}: {err}{kept}", file=sys.stderr)
+    return err.exit_code

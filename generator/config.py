@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .errors import DiscloseError
 from .load import _INVALID, _SCALARS, _Bad, _Converter, _kind_of, compose, read_text
 from .model import Level, Text, f
 from .problems import Problem
@@ -149,7 +150,7 @@ def load_levels_checked(path: Path) -> tuple[dict[str, Level], list[Problem]]:
     return levels, []
 
 
-class ConfigInvalid(Exception):
+class ConfigInvalid(DiscloseError):
     """A site_config/ file that does not load cleanly (for callers that cannot report problems)."""
 
     def __init__(self, problems: list[Problem]):

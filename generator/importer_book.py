@@ -21,6 +21,8 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from .errors import DiscloseError
+
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _BUILTIN_FORMATS = {  # ECMA-376 18.8.30: the ids Excel writes without a <numFmt> element
@@ -34,7 +36,7 @@ _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's fictitious 1900-02-29 included)
 
 
-class BookError(Exception):
+class BookError(DiscloseError):
     """The file is not a workbook calamine can read."""
 
 

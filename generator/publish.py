@@ -9,6 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .errors import DiscloseError
+
 _RENAME_EXCHANGE = 2  # renameat2 flag (Linux ≥ 3.15)
 _AT_FDCWD = -100
 
@@ -52,7 +54,7 @@ def _alive(stale: Path) -> bool:
     return True
 
 
-class PublishRefused(Exception):
+class PublishRefused(DiscloseError):
     """The target cannot be replaced as a whole; it was left as it was."""
 
 

@@ -15,11 +15,12 @@ import yaml
 
 from . import workers
 from .config import Project
+from .errors import DiscloseError
 
 T = TypeVar("T")
 
 
-class SiteError(Exception):
+class SiteError(DiscloseError):
     """MkDocs refused the configuration or failed (strict mode turns warnings into this)."""
 
 
