@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Form
 from .base import FormKind
 from .department import KIND as DEPARTMENT
+from .department_result import KIND as DEPARTMENT_RESULT
 from .project import KIND as PROJECT
 from .project_result import KIND as PROJECT_RESULT
 
@@ -41,3 +42,4 @@ def kind_named(name: str) -> FormKind | None:
 register(DEPARTMENT)
 register(PROJECT)
 register(PROJECT_RESULT)
+register(DEPARTMENT_RESULT)

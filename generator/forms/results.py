@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from ..datapackage import Table, titled
 from ..model import Document, Indicator, Money, ParsedValue, Share, Text
 from ..problems import Problem
 from ..rules import at
+from .base import Block, Sheets
 
 Place = tuple[str | int, ...]
 
@@ -219,3 +221,13 @@ def pairing(result_kind: str) -> Callable[[Sequence[Document]], Iterator[Problem
                          kind=kind.title)
 
     return rule
+
+
+# -- downloads ---------------------------------------------------------------------------------------------------
+
+
+def workbook(header: Table, decl: Any, blocks: Sequence[tuple[str, Block]]) -> Sheets:
+    """A result's workbook: its header table as one 项目 | 内容 sheet, then one sheet per block (the CSVs')."""
+    head, rows = titled(header, decl, ())
+    info = (["项目", "内容"], [[title, value] for title, value in zip(head, rows[0], strict=True)])
+    return [("基本信息", [info]), *((title, [block]) for title, block in blocks)]

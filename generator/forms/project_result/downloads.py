@@ -10,6 +10,7 @@ from ...datapackage import LINE, Row, Table, of, own, titled
 from ..base import Block, Download, Sheets
 from ..department.tables import KEY
 from ..project.downloads import PROJECT, PROJECT_KEY
+from ..results import workbook
 from .model import FundRow, ProjectResult, ResultFunds, ResultIndicator
 
 ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
@@ -70,11 +71,8 @@ def csvs(decl: ProjectResult) -> dict[str, Block]:
 
 
 def sheets(decl: ProjectResult) -> Sheets:
-    head, rows = titled(TABLES[0], decl, ())
-    blocks = csvs(decl)
-    return [("基本信息", [(["项目", "内容"], [[title, value] for title, value in zip(head, rows[0], strict=True)])]),
-            ("项目资金", [blocks["-funds.csv"]]),
-            ("指标", [blocks["-indicators.csv"]])]
+    blocks = csvs(decl)  # the sheets are the CSVs' tables: build them once
+    return workbook(TABLES[0], decl, [("项目资金", blocks["-funds.csv"]), ("指标", blocks["-indicators.csv"])])
 
 
 def workbook_title(decl: ProjectResult) -> str:
