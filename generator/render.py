@@ -361,7 +361,8 @@ class Renderer:
         self.common = {"options": options, "settings": settings, "levels": levels, "totals": totals,
                        "project_spending": project_spending, "indicator_count": indicator_count,
                        "no_projects": no_projects, "unit_form": self.unit_form, "other_forms": self.other_forms,
-                       "kind_of": lambda doc: kind_of(doc.decl), "form_named": self.form_named}
+                       "kind_of": lambda doc: kind_of(doc.decl), "form_named": self.form_named,
+                       "target_of": self.target_of, "result_of": self.result_of}
 
     def unit_form(self, doc: Document) -> Document | None:
         """The unit's own form (the default kind) of the document's year, if it is on the site."""
@@ -376,6 +377,19 @@ class Renderer:
         (a 项目支出情况 row names its project's form)."""
         named = (kind_of(d.decl).stem(d.decl) for d in self.other_forms(doc) if kind_of(d.decl).label(d.decl) == label)
         return next(named, "")
+
+    def target_of(self, doc: Document) -> Document | None:
+        """The form a self-evaluation evaluates (its kind's `evaluates`), if it is on the site."""
+        kind = kind_of(doc.decl)
+        key = kind.target_key(doc.decl)
+        return next((d for d in self._beside(doc) if kind.evaluates == kind_of(d.decl).name
+                     and kind_of(d.decl).key(d.decl) == key), None)
+
+    def result_of(self, doc: Document) -> Document | None:
+        """The self-evaluation of a target form, once one is on the site."""
+        kind = kind_of(doc.decl)
+        return next((d for d in self._beside(doc) if kind_of(d.decl).evaluates == kind.name
+                     and kind_of(d.decl).target_key(d.decl) == kind.key(doc.decl)), None)
 
     def _beside(self, doc: Document) -> list[Document]:
         return [d for d in self.unit_forms.get((doc.decl.year, doc.decl.unit_id), []) if d is not doc]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..model import Form
 from .base import FormKind
 from .department import KIND as DEPARTMENT
+from .department_result import KIND as DEPARTMENT_RESULT
 from .project import KIND as PROJECT
+from .project_result import KIND as PROJECT_RESULT
 
 FORM_KEY = "form"  # the top-level key that names a file's kind
 KINDS: dict[str, FormKind] = {}
@@ -39,3 +41,5 @@ def kind_named(name: str) -> FormKind | None:
 
 register(DEPARTMENT)
 register(PROJECT)
+register(PROJECT_RESULT)
+register(DEPARTMENT_RESULT)

@@ -77,6 +77,10 @@ class FormKind:
     # The kind's prints, the default first; the model's `edition` field (a Literal of their names, or
     # None for the default) is what a file names.
     editions: tuple[Edition, ...] = ()
+    # A self-evaluation kind names the kind of form it evaluates and the key of its form there (its year's
+    # target): the check pairs them (forms/results.py) and the pages link each to the other.
+    evaluates: str = ""
+    target_key: Callable[[Form], Key] = lambda decl: ()
 
     def __post_init__(self) -> None:
         if not self.schema_file:

@@ -1,0 +1,89 @@
+"""The 项目支出绩效自评表's rules: its sums within the filed precision, its indicators, a miss left unexplained."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from ...model import Document, Indicator, Text
+from ...privacy import personal_data
+from ...problems import Problem
+from ...rules import Context, Rule, at, level_problems, phone_format, reads
+from ..results import MISSED, attainment, execution_problems, points_sum, score_over, total_problems
+from .editions import EDITIONS, ResultEdition
+from .model import FundRow, ProjectResult, ResultFunds
+
+ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
+
+
+def edition_of(decl: ProjectResult) -> ResultEdition:
+    return next((e for e in EDITIONS if e.name == decl.edition), EDITIONS[0])
+
+
+@reads("funds")
+def fund_sums(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """执行率 and 得分 of each 项目资金 row."""
+    for name, label in ROWS.items():
+        row: FundRow | None = getattr(doc.decl.funds, name)
+        if row is not None:
+            yield from execution_problems(doc, row, ("funds", name), label)
+
+
+@reads("indicators")
+def indicator_scores(doc: Document, ctx: Context) -> Iterator[Problem]:
+    yield from score_over(doc, doc.decl.indicators, ("indicators",), "points", lambda i: f"指标「{i.name}」")
+
+
+@reads("funds", "indicators", "edition")
+def points_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Σ 分值 = 100 (budget + indicators), and Sichuan's split: budget 10, indicators 90."""
+    decl: ProjectResult = doc.decl
+    edition = edition_of(decl)
+    budget, indicators = decl.funds.total.points, [i.points for i in decl.indicators]
+    if edition.budget_points is not None and edition.points_total is not None:
+        if budget is not None and budget.value != edition.budget_points:
+            yield from points_sum(doc, [budget], edition.budget_points, "预算执行", "funds", "total", "points")
+        yield from points_sum(doc, indicators, edition.points_total - edition.budget_points, "绩效指标",
+                              "indicators")
+    elif edition.points_total is not None:
+        yield from points_sum(doc, [budget, *indicators], edition.points_total, "", "indicators")
+
+
+@reads("funds", "indicators", "total_score")
+def total_adds_up(doc: Document, ctx: Context) -> Iterator[Problem]:
+    decl: ProjectResult = doc.decl
+    yield from total_problems(doc, decl.total_score, [decl.funds.total.score, *(i.score for i in decl.indicators)],
+                              "total_score")
+
+
+@reads("indicators")
+def missed_without_reason(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """A 实际完成值 that misses the row's own 年度指标值 needs its 偏差原因分析 (a warning: the form asks for it)."""
+    for i, ind in enumerate(doc.decl.indicators):
+        target, actual = ind.own_target, ind.own_actual
+        if not ind.deviation and attainment(target, actual).text == MISSED:
+            yield at(doc, "RESULT_NO_REASON", "indicators", i, "actual", name=ind.name, actual=actual,
+                     target=target)
+
+
+def as_indicators(decl: ProjectResult) -> Iterator[tuple[tuple[str | int, ...], Indicator]]:
+    """The rows as target indicators (levels, name, value): what the shared indicator rules read."""
+    for i, ind in enumerate(decl.indicators):
+        yield ("indicators", i), Indicator(ind.level1, ind.level2, ind.name, Text(ind.own_target or "-"))
+
+
+@reads("indicators")
+def indicator_levels(doc: Document, ctx: Context) -> Iterator[Problem]:
+    return level_problems(doc, ctx, as_indicators(doc.decl))
+
+
+RULES: tuple[Rule, ...] = (
+    phone_format,
+    personal_data,
+    fund_sums,
+    indicator_scores,
+    points_add_up,
+    total_adds_up,
+    missed_without_reason,
+    indicator_levels,
+)
