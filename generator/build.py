@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import archive, export, leaks, privacy, publish, search, site, workers
-from .check import Context, Report, check_files, declaration_files
+from . import archive, check_cache, export, leaks, privacy, publish, search, site, workers
+from .check import Context, Report, declaration_files
 from .config import Project
 from .errors import DiscloseError
 from .model import Document, Level
@@ -100,7 +100,8 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
 def check_all(project: Project, stages: Stages) -> Report:
     with stages.stage("检查"):
         files = declaration_files([project.content]) if project.content.exists() else []
-        return with_config(project, check_files(files, Context(project.levels, project.content)))
+        ctx = Context(project.levels, project.content)  # each file's result cached by its inputs (check_cache)
+        return with_config(project, check_cache.check_files(files, ctx, project.build / "cache" / "check"))
 
 
 def with_config(project: Project, report: Report) -> Report:
@@ -268,7 +269,8 @@ def build_sites(
     spool = staging / "downloads"
     with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
             export.worker_tasks(jobs, spool) as tasks:
-        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks, stages.progress)
+        pages = project.build / "cache" / f"pages-{work.name}"  # each page's HTML by its inputs (page_cache)
+        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks, stages.progress, pages)
                 for result in chunk]
     tree = staging / site_key_dir(PORTAL)
     for year in built:

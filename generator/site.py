@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from . import workers
+from . import cache, page_cache, workers
 from .config import Project
 from .errors import DiscloseError
 
@@ -99,27 +99,35 @@ def build_all(
     parallel: bool = True,
     beside: Sequence[Callable[[], T]] = (),
     progress: Callable[[int, int], None] = lambda done, total: None,
+    pages: Path | None = None,
 ) -> list[T]:
     """Build several MkDocs sites in parallel processes (one per core); raise the first failure.
 
     `beside`: other work (picklable callables) run in the same processes once they are free, so that
     no core waits while another builds the biggest site; their results are returned in order.
+    `pages`: the page cache's folder (page_cache), shared by these sites; afterwards it keeps only
+    the pages of this build.
     """
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     preload_jieba()  # once here, inherited by every forked build instead of loaded in each
+    used: list[str] = []
     if not parallel or (os.cpu_count() or 1) == 1:
         for done, path in enumerate(config_paths, 1):
-            build(path, source_date_epoch)
+            used += build(path, source_date_epoch, pages)
             progress(done, len(config_paths))
-        return [task() for task in beside]
-    gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
-    with workers.pool(os.cpu_count() or 1) as pool:  # forked: children inherit loaded modules, fast start
-        builds = [pool.submit(build, path, source_date_epoch) for path in config_paths]
-        others = [pool.submit(task) for task in beside]
-        for done, future in enumerate(as_completed(builds), 1):
-            future.result()
-            progress(done, len(builds))
-        return [future.result() for future in others]
+        results = [task() for task in beside]
+    else:
+        gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
+        with workers.pool(os.cpu_count() or 1) as pool:  # forked: children inherit loaded modules, fast start
+            builds = [pool.submit(build, path, source_date_epoch, pages) for path in config_paths]
+            others = [pool.submit(task) for task in beside]
+            for done, future in enumerate(as_completed(builds), 1):
+                used += future.result()
+                progress(done, len(builds))
+            results = [future.result() for future in others]
+    if pages is not None:
+        cache.Store(pages).keep_only(used)
+    return results
 
 
 def preload_jieba() -> None:
@@ -129,8 +137,12 @@ def preload_jieba() -> None:
     jieba.initialize()
 
 
-def build(config_path: Path, source_date_epoch: int) -> None:
-    """Run `mkdocs build --strict` in-process; raise SiteError with MkDocs' own words on failure."""
+def build(config_path: Path, source_date_epoch: int, pages: Path | None = None) -> list[str]:
+    """Run `mkdocs build --strict` in-process; raise SiteError with MkDocs' own words on failure.
+
+    With `pages` (a folder), each page's HTML comes from that cache where its inputs are unchanged
+    (page_cache); returns the keys of the site's pages.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -140,7 +152,12 @@ def build(config_path: Path, source_date_epoch: int) -> None:
     with _mkdocs_warnings_shown() as warnings:
         try:
             config = load_config(str(config_path), strict=True)
-            mkdocs_build(config)
+            if pages is None:
+                mkdocs_build(config)
+                return []
+            with page_cache.installed(cache.Store(pages), page_cache.site_key(config_path)) as found:
+                mkdocs_build(config)
+            return sorted(found.used)
         except (MkDocsException, OSError, yaml.YAMLError) as err:
             detail = "\n".join(warnings) or str(err)
             raise SiteError(f"MkDocs 构建失败：{detail}") from err
