@@ -1,4 +1,5 @@
-"""Publish stage, archives: freezes a closed year's built site as a verifiable snapshot, serves and verifies it.
+"""Publish stage, archives: the archive folder — what a revision holds, serving and verifying the snapshots.
+(Making one, which runs the build, is generator/archiving.py: the build reads this module, never the reverse.)
 
 Layout (append-only; nothing under archive/ is ever rewritten):
 
@@ -20,7 +21,6 @@ with a notice injected into the served copy only; its files under archive/ stay 
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import html
@@ -36,17 +36,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from . import __version__, leaks, publish, search
+from . import __version__
 from .config import Project
 from .errors import DiscloseError
 from .model import Document
-
-if TYPE_CHECKING:
-    from .build import Stages
-    from .check import Report
 
 MANIFEST = "manifest.json"
 CHAIN = "chain"
@@ -191,7 +187,7 @@ def self_containment_problems(folder: Path) -> list[str]:
     return problems
 
 
-# -- making a revision --------------------------------------------------------------------------
+# -- what a revision holds: its banner, its 归档说明 page, its manifest (archiving.py makes one) ----------
 
 
 NOTE_PAGE = "archive_note"  # /<year>/archive_note/: an underscore no unit id may have (load._UNIT_ID)
@@ -218,7 +214,7 @@ def note_page(project: Project, folder: Path, when: datetime, note: str, docs: S
         "year": int(folder.parent.name), "revision": revision, "text": note, "supersedes": supersedes,
         "archived_at": _utc(when), "archived_on": when.astimezone(CHINA).date().isoformat(),
         "beijing": when.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"), "generator": _versions(),
-        "sources": _sources(project, docs), "folder": _relative(project, folder), "years": list(years),
+        "sources": _sources(project, docs), "folder": relative(project, folder), "years": list(years),
     }
     banner = Banner("archive", banner_text(when, revision, linked=False))  # a link would lead to this page
     return environment().get_template("archive_note.md.j2").render(note=values, banners=[banner])
@@ -229,12 +225,12 @@ def _utc(when: datetime) -> str:
 
 
 def _sources(project: Project, docs: Sequence[Document]) -> list[dict[str, str]]:
-    return [{"path": _relative(project, doc.source.path), "sha256": doc.source.sha256,
+    return [{"path": relative(project, doc.source.path), "sha256": doc.source.sha256,
              "unit_id": doc.decl.unit_id, "unit_name": doc.decl.unit_name}
             for doc in sorted(docs, key=lambda d: d.decl.unit_id)]
 
 
-def _relative(project: Project, path: Path) -> str:
+def relative(project: Project, path: Path) -> str:
     try:
         return path.resolve().relative_to(project.root.resolve()).as_posix()
     except ValueError:
@@ -272,7 +268,7 @@ def make_manifest(
         "supersedes": dict(supersedes) if supersedes else None,
         "generator": _versions(),
         "sources": _sources(project, docs),
-        "config": [{"path": _relative(project, p), "sha256": sha256_file(p)} for p in config_files if p.is_file()],
+        "config": [{"path": relative(project, p), "sha256": sha256_file(p)} for p in config_files if p.is_file()],
         "files": file_hashes(snapshot),
     }
 
@@ -284,143 +280,13 @@ def write_manifest(snapshot: Path, manifest: Mapping[str, Any]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def freeze(snapshot: Path, year: int) -> None:
-    """Make a built year site into a snapshot: its own search index only, no absolute-path 404 page."""
-    (snapshot / "404.html").unlink(missing_ok=True)  # a 404 page is served at any path, so its links are absolute
-    index = search.read_index(snapshot)
-    prefix = f"../{year}/"  # build.merge_search gives a year site every entry, rebased through the portal
-    own = [{**e, "location": e["location"][len(prefix):]} for e in index["docs"] if e["location"].startswith(prefix)]
-    search.write_index(snapshot, index["config"], own)
-
-
-@dataclass(frozen=True)
-class Archived:
-    revision: Revision
-    manifest_sha256: str
-    files: int
-    drafts: int  # declarations of the year not published, hence not archived
-
-
-def refuse_existing(project: Project, year: int, supersede: str | None) -> list[Revision]:
-    """The year's revisions, or ArchiveRefused when the request contradicts them."""
-    existing = revisions(project.archive, year)
-    if existing and supersede is None:
-        last = existing[-1]
-        when = _manifest_or_empty(last).get("archived_on", "")
-        raise ArchiveRefused(
-            f"{year} 年度已归档（第 {last.number} 版，{when} 归档，{_relative(project, last.path)}），归档不可更改；"
-            f"如需更正，请用 --supersede \"理由\" 生成新的修订版（旧版保留）")
-    if supersede is not None and not existing:
-        raise ArchiveRefused(f"{year} 年度尚未归档，--supersede 只用于更正已有的归档")
-    if supersede is not None and not supersede.strip():
-        raise ArchiveRefused("--supersede 须写明更正理由")
-    return existing
-
-
-def _manifest_or_empty(rev: Revision) -> dict[str, Any]:
+def manifest_or_empty(rev: Revision) -> dict[str, Any]:
     """The manifest, or {} when it is missing, unreadable or not a JSON object (verify names which)."""
     try:
         manifest = rev.manifest()
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) else {}
-
-
-def create(project: Project, year: int, note: str, supersede: str | None = None,
-           stages: Stages | None = None, when: datetime | None = None) -> Archived:
-    """Build the year's public pages with the archive banner and freeze them as archive/<year>/r<N>/.
-
-    Raises ArchiveRefused or build.BuildFailed / site.SiteError; then nothing under archive/ (or site/)
-    has changed: the snapshot is staged beside archive/ and renamed into place at the very end, followed by
-    the year's chain file (a crash between the two leaves a revision the chain does not record: refused).
-    """
-    from .build import BuildFailed, Stages, build_sites, check_all, public_documents, public_options
-
-    if not note.strip():
-        raise ArchiveRefused("--note 须写明归档说明")
-    existing = refuse_existing(project, year, supersede)
-    chain = _sound_year(project.archive / str(year))
-    stages = stages or Stages(quiet=True)
-    number = existing[-1].number + 1 if existing else 1
-    report = check_all(project, stages)
-    if report.blocking:
-        raise BuildFailed(report)
-    docs = public_documents(report, [year])
-    if not docs:
-        raise ArchiveRefused(f"{year} 年度没有已公开（status: published）的申报表，无法归档")
-    drafts = sum(1 for d in report.documents if d.decl.year == year and d.decl.status != "published")
-    when = (when or datetime.now(UTC)).replace(microsecond=0)
-    supersedes = None
-    if existing and supersede is not None:
-        prev = existing[-1]
-        supersedes = {"revision": prev.number, "reason": supersede, "manifest_sha256": manifest_sha256(prev.path)}
-    target = project.archive / str(year) / f"r{number}"
-    years = listed_years(project, report, year)
-    options = public_options(project, report, banner_text(when, number),
-                             note_page(project, target, when, note, docs, supersedes, years))
-    staging = publish.staging_dir(project.archive)
-    try:
-        tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites",
-                           nav_years=years)
-        snapshot = staging / f"r{number}"
-        (tree / str(year)).rename(snapshot)
-        freeze(snapshot, year)
-        problems = self_containment_problems(snapshot)
-        if problems:
-            raise ArchiveRefused("快照引用了快照以外的资源（换一个网址前缀或离线打开将失效）：\n" + "\n".join(problems))
-        manifest = make_manifest(project, snapshot, year, number, when, note, docs, supersedes)
-        digest = write_manifest(snapshot, manifest)
-        leaks.refuse_leaks(snapshot, _relative(project, target))  # a whole personal number: archive nothing
-        _move_into_place(snapshot, target)
-        _append_chain(target.parent, staging, [*chain, Link(number, digest, manifest["archived_at"])])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Archived(Revision(year, number, target), digest, len(manifest["files"]), drafts)
-
-
-def listed_years(project: Project, report: Report, year: int) -> list[int]:
-    """The years the snapshot's navigation lists: those public when it is made (published or archived).
-
-    A snapshot cannot know later years; its 归档说明 page says so and points to the portal's live list.
-    """
-    published = {d.decl.year for d in report.documents if d.decl.status == "published"}
-    return sorted({year, *published, *archived_years(project.archive)}, reverse=True)
-
-
-def _sound_year(folder: Path) -> list[Link]:
-    """The year's chain so far (empty for a new year); ArchiveRefused if it is broken: nothing is added to it."""
-    if not folder.is_dir():
-        return []
-    year = audit_year(folder)
-    problems = year.problems + revision_problems(year.revisions)
-    if problems:
-        raise ArchiveRefused("该年度已有的归档未通过校验，不能在其上追加新版本：\n" + "\n".join(problems))
-    return year.links
-
-
-def _append_chain(folder: Path, staging: Path, links: Sequence[Link]) -> None:
-    """Write the year's chain file with the new revision's line, by one rename (after the revision's own).
-
-    For a year archived before chain files existed, the earlier lines are its verified manifests' hashes.
-    """
-    staged = staging / CHAIN
-    staged.write_text("".join(link.line() for link in links), encoding="utf-8")
-    os.replace(staged, folder / CHAIN)
-
-
-def _move_into_place(snapshot: Path, target: Path) -> None:
-    """One rename; the folders it needs are created just before and removed again if it fails."""
-    created = [p for p in (target.parent.parent, target.parent) if not p.exists()]
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            raise ArchiveRefused(f"{target} 已存在（另一个归档进程？），未覆盖")
-        os.rename(snapshot, target)
-    except BaseException:
-        for folder in reversed(created):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
 
 
 # -- serving -------------------------------------------------------------------------------------
@@ -479,12 +345,12 @@ def serve_superseded(project: Project, tree: Path, years: Sequence[int] = ()) ->
 
 def drift(project: Project, documents: Sequence[Document], years: Sequence[int] = ()) -> list[str]:
     """Source files of archived years that changed (or appeared, or went) since the current revision."""
-    now = {_relative(project, d.source.path): d.source.sha256 for d in documents if d.decl.status == "published"}
+    now = {relative(project, d.source.path): d.source.sha256 for d in documents if d.decl.status == "published"}
     notes = []
     for year, revs in archived_years(project.archive).items():
         if years and year not in years:
             continue
-        then = {s["path"]: s["sha256"] for s in _manifest_or_empty(revs[-1]).get("sources", [])}
+        then = {s["path"]: s["sha256"] for s in manifest_or_empty(revs[-1]).get("sources", [])}
         mine = {p: h for p, h in now.items() if p.startswith(f"content/{year}/") or p in then}
         changed = sorted(p for p in set(then) | set(mine) if then.get(p) != mine.get(p))
         if changed:
@@ -610,7 +476,7 @@ def audit_year(folder: Path) -> YearAudit:
     present = {r.number for r in revs}
     problems += [f"{folder}：缺少第 {n} 版（r{n}）：版本须从 r1 起连续编号"
                  for n in range(1, max(present, default=0)) if n not in present]
-    manifests = {r.number: _manifest_or_empty(r) for r in revs}
+    manifests = {r.number: manifest_or_empty(r) for r in revs}
     hashes = {r.number: manifest_sha256(r.path) for r in revs}
     for rev in revs:
         problems += _link_problems(rev, manifests[rev.number], hashes.get(rev.number - 1))

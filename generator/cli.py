@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import archive
+from . import archive, archiving
 from .build import Stages, build_preview, build_public, project_lock, with_config
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
@@ -81,7 +81,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_archive(args: argparse.Namespace, project: Project) -> int:
     with project_lock(project, "archive"):
-        done = archive.create(project, args.year, args.note, args.supersede, Stages(quiet=args.quiet))
+        done = archiving.create(project, args.year, args.note, args.supersede, Stages(quiet=args.quiet))
     rev = done.revision
     print(f"disclose archive: {rev.year} 年度已归档为第 {rev.number} 版：{rev.path}（{done.files} 个文件）\n"
           f"清单 SHA-256：{done.manifest_sha256}（请另行记录，以便日后核对清单本身）", file=sys.stderr)

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import DiscloseError
-from .load import _INVALID, _SCALARS, _Bad, _Converter, _kind_of, compose, read_text
+from .formats import Bad
+from .load import _INVALID, _SCALARS, _Converter, _kind_of, compose, read_text
 from .model import Level, Text, f
 from .problems import Problem
 
@@ -47,15 +48,15 @@ class SiteCode(str):
     """政府网站标识码: ten digits."""
 
 
-def _site_url(text: str) -> SiteUrl | _Bad:
+def _site_url(text: str) -> SiteUrl | Bad:
     parts = urlsplit(text)
     good = (parts.scheme in ("http", "https") and bool(parts.hostname) and text.endswith("/")
             and not re.search(r"\s", text) and not parts.query and not parts.fragment)
-    return SiteUrl(text) if good else _Bad("CONFIG_SITE_URL")
+    return SiteUrl(text) if good else Bad("CONFIG_SITE_URL")
 
 
-def _site_code(text: str) -> SiteCode | _Bad:
-    return SiteCode(text) if _SITE_CODE.match(text) else _Bad("CONFIG_SITE_CODE")
+def _site_code(text: str) -> SiteCode | Bad:
+    return SiteCode(text) if _SITE_CODE.match(text) else Bad("CONFIG_SITE_CODE")
 
 
 # The loader's scalar readers, extended by the two values only site.yml has.

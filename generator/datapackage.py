@@ -15,14 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Money, Share, Text, UnitId, Year
+from .formats import FORMATS
+from .model import Money, Share
 
 Cell = str | int | bool | dt.date | Money | Share | list[Any] | None
 Row = dict[str, Cell]
-
-AMOUNT_PATTERN = r"^(0|[1-9]\d*)(\.\d+)?$"
-SHARE_PATTERN = r"^(0|[1-9]\d*)(\.\d+)?%$"
-
 
 YES, NO = "是", "否"  # a boolean cell in every CSV and workbook
 
@@ -56,14 +53,7 @@ def _model_type(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-_TYPES: dict[Any, tuple[str, dict[str, Any]]] = {
-    Money: ("number", {"minimum": 0}),  # the cell is the filed text; see README "数据下载"
-    Share: ("string", {"pattern": SHARE_PATTERN}),
-    Year: ("integer", {"minimum": 1900, "maximum": 2999}),
-    dt.date: ("date", {}),
-    UnitId: ("string", {"pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"}),
-    Text: ("string", {}),
-}
+_TYPES: dict[Any, tuple[str, dict[str, Any]]] = {tp: fmt.field for tp, fmt in FORMATS.items()}
 
 
 def of(cls: Any, attr: str, *, name: str = "", note: str = "", required: bool | None = None,

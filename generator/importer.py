@@ -17,13 +17,14 @@ from typing import Any
 
 import yaml
 
+from .formats import Bad, parse_id
 from .forms.department.model import Declaration
 from .importer_book import BookError, Sheet, read_book
 from .importer_download import is_download, locate_download
 from .importer_form import KINDS, FormKind
 from .importer_locate import Found, Money, is_form, locate
 from .importer_source import SIDE_SUFFIX, cell_of, side_path
-from .load import _Bad, _Converter, _unit_id, compose
+from .load import _Converter, compose
 from .model import Path_
 from .problems import Problem, Severity, code, visible
 
@@ -146,7 +147,7 @@ def _resolve_id(found: Found, book: Path, sheet: Sheet, count: int, opts: Option
     template prints the cell. --id is for the one workbook imported by hand.
     """
     candidate = opts.unit_id or found.data.get("unit_id") or (book.stem.lower() if count == 1 else None)
-    if candidate and not isinstance(_unit_id(candidate), _Bad):
+    if candidate and not isinstance(parse_id(candidate), Bad):
         return str(candidate)
     where = found.cells.get(("unit_id",), f"{sheet.name}!A1")
     found.problems.append(code("IMPORT_NO_ID").at(f"{book.name}:{where}", 1, 1, actual=candidate or book.stem))

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .formats import Bad, parse_money, parse_share
 from .importer_book import Cell, Region, Sheet, cell_ref, general, normal
 from .importer_form import Column, Field, FormKind
-from .load import _Bad, _money, _share
 from .model import Path_
 from .problems import Problem, code
 
@@ -110,7 +110,7 @@ class Locator:
         text = self.text(row, col)
         if self.is_blank(text):
             return None
-        if isinstance(_money(text), _Bad):
+        if isinstance(parse_money(text), Bad):
             self.report("IMPORT_NOT_NUMBER", row, col, title=title, actual=text)
             return None
         return Money(text)
@@ -124,7 +124,7 @@ class Locator:
             # .xls keeps no number format here: a share column's 0.9727 is shown by Excel as a percent.
             text = general(cell.number * 100) + "%"
             self.report("IMPORT_FORMAT_GUESSED", row, col, title=title, actual=cell.text, guess=text)
-        if isinstance(_share(text), _Bad):
+        if isinstance(parse_share(text), Bad):
             self.report("IMPORT_NOT_SHARE", row, col, title=title, actual=text)
             return None
         return text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import datetime as dt
 import difflib
 import functools
 import hashlib
@@ -12,30 +11,23 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import forms, privacy
+from . import forms
+from .formats import FORMATS, MAX_TEXT_CHARS, Bad
 from .forms.base import FormKind
-from .model import Document, Money, Path_, Pos, Share, Source, Text, UnitId, Year
+from .model import Document, Path_, Pos, Source, Text
 from .problems import Problem, code
 
 MAX_BYTES = 1024 * 1024  # a real declaration is ~20 KB; a larger file is a mistake or an attack
-MAX_INT_DIGITS = 10  # 10^10 万元 exceeds any budget; more digits is a typo
-MAX_TEXT_CHARS = 10_000  # the form's longest cell holds a few hundred; Excel's cell limit is 32 767
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
 }
 _NULLS = ("", "~", "null", "Null", "NULL")
-_MONEY = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$", re.ASCII)
-_SHARE = re.compile(r"^(0|[1-9]\d*)(\.\d+)?%$", re.ASCII)
-_YEAR = re.compile(r"^\d{4}$", re.ASCII)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-_UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # In a value (double-quoted escapes such as "\x02" or "\r" reach past the file scan): CR too, since
 # Markdown reads a lone CR as a line break, and STX/ETX are its own placeholders for raw HTML.
@@ -237,7 +229,7 @@ class _Converter:
         if tp is Text and len(node.value) > MAX_TEXT_CHARS:
             return self.report(node, "TEXT_TOO_LONG", title=title, length=len(node.value), limit=MAX_TEXT_CHARS)
         parsed = _SCALARS[tp](node.value.strip() if tp is not Text else node.value)
-        if isinstance(parsed, _Bad):
+        if isinstance(parsed, Bad):
             return self.report(node, parsed.code, title=title, actual=node.value, **parsed.params)
         return parsed
 
@@ -309,7 +301,7 @@ def _is_null(node: yaml.Node) -> bool:
 
 
 def _kind(tp: Any) -> str:
-    return {Money: "金额", Share: "百分数", Year: "年份", dt.date: "日期"}.get(tp, "文字")
+    return FORMATS[tp].noun if tp in FORMATS else "文字"
 
 
 def _kind_of(node: yaml.Node) -> str:
@@ -320,78 +312,7 @@ def _kind_of(node: yaml.Node) -> str:
     return "空值" if _is_null(node) else f"“{node.value}”"
 
 
-class _Bad:
-    """A scalar that failed to parse: the problem code that says why, and its message's own fields."""
-
-    def __init__(self, code: str, **params: str):
-        self.code, self.params = code, params
-
-
-def _money(text: str) -> Money | _Bad:
-    if _MONEY.match(text):
-        if len(text.split(".")[0]) > MAX_INT_DIGITS:
-            return _Bad("AMOUNT_TOO_LARGE")
-        return Money(text, Decimal(text))
-    if text.lower().lstrip("+-") in (".nan", ".inf", "nan", "inf", "infinity"):
-        return _Bad("AMOUNT_NOT_FINITE")
-    if text.startswith("-") and _MONEY.match(text[1:]):
-        if Decimal(text) == 0:  # "-0" is zero written with a sign, not a negative amount
-            return _Bad("AMOUNT_FORMAT", hint=f"（零不带负号，请写作 {text[1:]}）")
-        return _Bad("AMOUNT_NEGATIVE")
-    return _Bad("AMOUNT_FORMAT", hint="")
-
-
-def _share(text: str) -> Share | _Bad:
-    if not _SHARE.match(text):
-        return _Bad("SHARE_FORMAT")
-    return Share(text, Decimal(text[:-1]))
-
-
-def _year(text: str) -> Year | _Bad:
-    return Year(int(text)) if _YEAR.match(text) and 1900 <= int(text) <= 2999 else _Bad("BAD_YEAR")
-
-
-def _date(text: str) -> dt.date | _Bad:
-    if not _DATE.match(text):
-        return _Bad("BAD_DATE")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return _Bad("BAD_DATE")
-
-
-def _text(text: str) -> Text | _Bad:
-    return Text(text) if text.strip() else _Bad("EMPTY_TEXT")
-
-
-# Names the sites already use beside the declaration pages: /<year>/index.md is the year page,
-# /units/index.md the list of units; assets/ and search/ hold the theme's files and the index;
-# data/datapackage.json is the year's data package (a unit's own JSON is data/<unit_id>.json), and
-# data/ itself is the 数据下载 folder: a page at <year>/data/ would take its place.
-RESERVED_IDS = ("index", "assets", "search", "datapackage", "data")
-
-
-_GLUED_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-
-
-def _unit_id(text: str) -> UnitId | _Bad:
-    if not (_UNIT_ID.match(text) and len(text) <= 64):
-        return _Bad("BAD_ID")
-    # An id is in every URL, file name, the sitemap and the search index, where nothing can mask it: refuse a
-    # mobile number as the mask reads one (hyphens as separators) or glued to other digits or across hyphens.
-    if privacy.has_mobile(text) or _GLUED_MOBILE.search(text.replace("-", "")):
-        return _Bad("UNIT_ID_PHONE")
-    return _Bad("RESERVED_ID", reserved="、".join(RESERVED_IDS)) if text in RESERVED_IDS else UnitId(text)
-
-
-_SCALARS: dict[Any, Callable[[str], Any]] = {
-    Money: _money,
-    Share: _share,
-    Year: _year,
-    dt.date: _date,
-    Text: _text,
-    UnitId: _unit_id,
-}
+_SCALARS: dict[Any, Callable[[str], Any]] = {tp: fmt.parse for tp, fmt in FORMATS.items()}
 
 
 def form_kind(path: Path, node: yaml.Node, lines: Lines) -> FormKind | Problem:

@@ -18,9 +18,9 @@ from markupsafe import Markup, escape
 
 from .chart import bar_chart
 from .config import public_filer_fields
+from .formats import RESERVED_IDS
 from .forms import DEFAULT, KINDS, kind_of
 from .forms.department.model import Declaration, FundingRow, FundingTotal, column_cell, column_total, total_value
-from .load import RESERVED_IDS
 from .model import Document, Form, Indicator, Level, Money, Share
 from .problems import Problem, headline
 

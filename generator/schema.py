@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import types
 import typing
 from typing import Any
 
 from . import forms
+from .formats import FORMATS
 from .forms.base import FormKind
-from .load import MAX_INT_DIGITS, MAX_TEXT_CHARS, RESERVED_IDS
-from .model import Money, Share, Text, UnitId, Year
 
 SCHEMA_BASE = "https://disclose.invalid/schema/"
 SCHEMA_ID = SCHEMA_BASE + "declaration.schema.json"  # the 部门整体 form's, its name from before kinds
-_SCALARS: dict[Any, dict[str, Any]] = {
-    Money: {
-        "type": ["number", "string"],
-        "pattern": rf"^(0|[1-9]\d{{0,{MAX_INT_DIGITS - 1}}})(\.\d+)?$",
-        "minimum": 0,
-    },
-    Share: {"type": "string", "pattern": r"^(0|[1-9]\d*)(\.\d+)?%$"},
-    Year: {"type": "integer", "minimum": 1900, "maximum": 2999},
-    dt.date: {"type": "string", "format": "date"},
-    UnitId: {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 64,
-             "not": {"enum": list(RESERVED_IDS)}},
-    Text: {"type": ["string", "number"], "minLength": 1, "maxLength": MAX_TEXT_CHARS},
-}
+_SCALARS: dict[Any, dict[str, Any]] = {tp: fmt.schema for tp, fmt in FORMATS.items()}
 
 
 def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:

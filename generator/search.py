@@ -13,7 +13,7 @@ splits it, with the project's own tokens (no segmenter whose index and query sid
 - every file is a script calling `dcSearch.load(…)`: a page opened from disk (file://) cannot fetch, but it
   can load a script, so the same files serve the site on a server and from disk.
 
-`search/search_index.json` stays as the record the index is made from: archive.freeze keeps a year's own
+`search/search_index.json` stays as the record the index is made from: archiving.freeze keeps a year's own
 entries in it, and merge_search reads archived years' entries from it (old archives' lunr entries included).
 The reader never downloads it. `assets/javascripts/search.js` is the query side; `query` below is the same
 algorithm in Python (tests compare them).

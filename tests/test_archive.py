@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from generator import __version__, archive
+from generator import __version__, archive, archiving
 from generator.cli import main
 
 pytestmark = pytest.mark.slow
@@ -388,7 +388,7 @@ def test_a_failed_archive_changes_nothing(tmp_path: Path, capsys: pytest.Capture
 def test_an_archive_failing_after_the_build_leaves_no_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = new_project(tmp_path)
-    monkeypatch.setattr(archive, "self_containment_problems", lambda folder: ["index.html：<script src=\"/x.js\">"])
+    monkeypatch.setattr(archiving, "self_containment_problems", lambda folder: ["index.html：<script src=\"/x.js\">"])
     assert disclose(root, "archive", "2021", "--note", "n", "-q") == 1
     assert "快照引用了快照以外的资源" in capsys.readouterr().err
     assert not (root / "archive").exists()
