@@ -52,6 +52,8 @@ def columns(decl: Declaration) -> list[Column]:
         (f"{y}年" if y else f"前第 {len(f.history_years) - i} 年", int(y) if y else None, i)
         for i, y in enumerate(f.history_years)
     ]
+    if all(f.history_years):  # oldest first, whatever order the print's columns have (一体化: 上年, 前年)
+        years.sort(key=lambda column: column[1] or 0)
     years.append((f"{decl.year}年", int(decl.year), None))
     out = []
     for label, year, index in years:

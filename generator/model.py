@@ -64,6 +64,23 @@ class Text(str):
 
 
 Status = Literal["draft", "published"]
+Sign = Literal["≥", "≤", "=", "＞", "＜", ">", "<", "＝", ">=", "<=", "定性"]  # 计算符号 as the prints write it
+ValueType = Literal["定量", "定性"]
+_COMPARATORS = {"＝": "=", "＞": ">", "＜": "<", ">=": "≥", "<=": "≤"}
+# 一体化 exports spell the percent sign out ("=100百分比"): one unit, two spellings.
+_UNITS = {"百分比": "%", "％": "%"}
+
+
+def comparator(sign: str | None) -> str | None:
+    """A comparator in one spelling (full-width and two-character forms folded): ≥ ≤ = > <."""
+    return _COMPARATORS.get(sign or "", sign) or None
+
+
+def unit_of(unit: str | None) -> str | None:
+    """A unit in one spelling (百分比 and ％ are %)."""
+    return _UNITS.get(unit.strip(), unit.strip()) if unit and unit.strip() else None
+
+
 _VALUE = re.compile(
     r"^\s*(?P<cmp>[≥≤=＝><＞＜]|>=|<=)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s，。；;,]{0,6})\s*$"
 )
@@ -76,6 +93,16 @@ class Indicator:
     name: Text = f("指标名称", "由单位依二级指标内容确定的指标名称")
     value: Text | None = f("指标值", "计划实现的数值或程度，按原表填写，如 ≥95%、50000、按上级文件要求时限内", None)
     basis: Text | None = f("绩效标准", "指标值的来源或依据，如 年度计划、按文件要求", None)
+    # The columns other prints of the family add (湖北 2022 一体化版, 湖南整体绩效目标表): each optional,
+    # shown only where the form's edition prints it; a print without them leaves them out.
+    sign: Sign | None = f("计算符号", "≥ ≤ = ＞ ＜ 或 定性，按原表填写", None)
+    unit: Text | None = f("计量单位", "指标值的计量单位，如 %、万元、人次", None)
+    value_type: ValueType | None = f("指标值类型", "定量或定性", None)
+    content: Text | None = f("指标内容", "指标内容（湖南表为“指标解释”），按原表填写", None)
+    scoring: Text | None = f("评(扣)分标准", "评(扣)分标准，按原表填写", None)
+    remark: Text | None = f("备注", "备注，按原表填写", None)
+    value_two_years_ago: Text | None = f("前年指标值", "前年的指标值，按原表填写", None)
+    value_last_year: Text | None = f("上年指标值", "上年的指标值，按原表填写（一体化版仅年度目标有此列）", None)
 
     @property
     def parsed(self) -> ParsedValue | None:
@@ -83,8 +110,19 @@ class Indicator:
         match = _VALUE.match(self.value or "")
         if not match:
             return None
-        cmp = {"＝": "=", "＞": ">", "＜": "<", ">=": "≥", "<=": "≤"}.get(match["cmp"] or "", match["cmp"])
-        return ParsedValue(cmp, Decimal(match["num"]), match["unit"] or None)
+        return ParsedValue(comparator(match["cmp"]), Decimal(match["num"]), match["unit"] or None)
+
+    @property
+    def measured(self) -> ParsedValue | None:
+        """The value as parsed, completed by the 计算符号 and 计量单位 columns where the text leaves them out.
+
+        For a row without those columns (every print before 一体化) this is `parsed`.
+        """
+        parsed = self.parsed
+        if parsed is None:
+            return None
+        sign = comparator(self.sign) if self.sign != "定性" else None
+        return ParsedValue(parsed.comparator or sign, parsed.number, unit_of(parsed.unit) or unit_of(self.unit))
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,6 +205,15 @@ CODES: dict[str, Code] = {
         Code("GOAL_NO_INDICATORS", E, "年度目标 {number} 没有任何绩效指标"),
         Code("RATE_OVER_100", W, "指标「{name}」的指标值 {actual} 超过 100%"),
         Code("VALUE_QUALITATIVE", INFO, "指标「{name}」的指标值为定性表述：{actual}"),
+        # -- the columns and sections of a form's edition (edition:)
+        Code("VALUE_NOT_NUMBER", W, "指标「{name}」的指标值类型为定量，指标值却不是数值：{actual}"),
+        Code("UNIT_MISMATCH", W, "指标「{name}」的指标值 {actual} 所带单位与计量单位 {unit} 不符"),
+        Code("QUALITATIVE_UNIT", W, "指标「{name}」的指标值类型为定性，却有计量单位 {unit}"),
+        Code("SIGN_MISMATCH", W, "指标「{name}」的计算符号 {sign} 与指标值 {value}（指标值类型：{value_type}）不一致"),
+        Code("COLUMN_REQUIRED", E, "指标「{name}」的{column}未填写，{edition}要求填写"),
+        Code("SECTION_REQUIRED", E, "{what}未填写，{edition}要求填写"),
+        Code("NOT_IN_EDITION", E, "{what}不在{edition}的表式中，页面不显示；请核对表式（edition:）或删去"),
+        Code("FUNDING_ROW_UNKNOWN", W, "{side}中的“{actual}”不是{edition}的资金项目（{allowed}）"),
         # -- disclose import (position: 工作簿:工作表!单元格)
         Code("IMPORT_UNREADABLE", E, "无法读取工作簿：{detail}"),
         Code("IMPORT_NO_FORM", E, "工作簿中没有可识别的{title}（未找到表题或“部门（单位）名称”“一级指标”等标签）"),

@@ -403,7 +403,10 @@ class Renderer:
         beside = tuple(d.source.sha256 for d in self._beside(doc))
         key = (str(doc.source.path), doc.source.sha256, tuple(problems), tuple(waived), self.options.preview, beside)
         if key not in self.memo:
-            self.memo[key] = self._render(kind_of(doc.decl).template, decl=doc.decl, doc=doc, problems=problems,
+            kind = kind_of(doc.decl)
+            edition = kind.edition(doc.decl)  # the print the page lays out (None: a kind with one print)
+            self.memo[key] = self._render(edition.template if edition and edition.template else kind.template,
+                                          decl=doc.decl, doc=doc, problems=problems, edition=edition,
                                           waived=waived, banners=banners(doc, self.options))
         return self.memo[key]
 

@@ -6,12 +6,13 @@ the stage that runs them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Document, Indicator, Level, Path_
+from .model import Document, Indicator, Level, Path_, comparator, unit_of
 from .problems import Problem, code
 
 
@@ -72,12 +73,72 @@ def level_problems(doc: Document, ctx: Context, indicators: Placed) -> Iterator[
 
 
 def value_problems(doc: Document, indicators: Placed) -> Iterator[Problem]:
-    """Each 指标值: qualitative text (a note), a rate over 100%."""
+    """Each 指标值: qualitative text (a note; for a row typed 定量, a warning), a rate over 100%."""
     for path, ind in indicators:
         if not ind.value:
             continue
-        parsed = ind.parsed
-        if parsed is None:
-            yield at(doc, "VALUE_QUALITATIVE", *path, "value", name=ind.name, actual=ind.value)
-        elif parsed.unit == "%" and parsed.number > 100:
+        measured = ind.measured
+        if measured is None:
+            if ind.value_type == "定量":
+                yield at(doc, "VALUE_NOT_NUMBER", *path, "value", name=ind.name, actual=ind.value)
+            elif ind.value_type is None and ind.sign != "定性":  # a row typed 定性 says so itself
+                yield at(doc, "VALUE_QUALITATIVE", *path, "value", name=ind.name, actual=ind.value)
+        elif measured.unit == "%" and measured.number > 100:
             yield at(doc, "RATE_OVER_100", *path, "value", name=ind.name, actual=ind.value)
+
+
+def column_problems(doc: Document, indicators: Placed) -> Iterator[Problem]:
+    """What the 计算符号, 计量单位 and 指标值类型 columns say against the 指标值 (rows that have them)."""
+    for path, ind in indicators:
+        yield from _unit_problems(doc, path, ind)
+        yield from _sign_problems(doc, path, ind)
+
+
+def _unit_problems(doc: Document, path: Path_, ind: Indicator) -> Iterator[Problem]:
+    unit, parsed = unit_of(ind.unit), ind.parsed
+    glued = unit_of(parsed.unit) if parsed else None
+    if ind.value_type == "定性" and (unit or glued):
+        yield at(doc, "QUALITATIVE_UNIT", *path, "unit" if unit else "value", name=ind.name, unit=unit or glued)
+    elif unit and glued and unit != glued:
+        yield at(doc, "UNIT_MISMATCH", *path, "value", name=ind.name, actual=ind.value, unit=ind.unit)
+
+
+def _sign_problems(doc: Document, path: Path_, ind: Indicator) -> Iterator[Problem]:
+    if ind.sign and not _sign_agrees(ind):
+        yield at(doc, "SIGN_MISMATCH", *path, "sign", name=ind.name, sign=ind.sign, value=ind.value or "",
+                 value_type=ind.value_type or "未填")
+
+
+def _sign_agrees(ind: Indicator) -> bool:
+    """计算符号 against 指标值类型 and the comparator (if any) written in the value itself."""
+    parsed = ind.parsed
+    if ind.sign == "定性":
+        return ind.value_type != "定量" and not (parsed and parsed.comparator)
+    if ind.value_type == "定性" or (ind.value and parsed is None):
+        return False  # a comparator before a qualitative text
+    return not (parsed and parsed.comparator and parsed.comparator != comparator(ind.sign))
+
+
+def required_problems(doc: Document, indicators: Placed, required: Iterable[str],
+                      labels: dict[str, str], edition: str) -> Iterator[Problem]:
+    """The columns an edition requires, empty in a filed row (an empty printed level-2 row is no row)."""
+    for path, ind in indicators:
+        for name in required:
+            if not getattr(ind, name):
+                yield at(doc, "COLUMN_REQUIRED", *path, name=ind.name, column=labels.get(name, name),
+                         edition=edition)
+
+
+def unprinted_problems(doc: Document, indicators: Placed, printed: Iterable[str],
+                       labels: dict[str, str], edition: str) -> Iterator[Problem]:
+    """Columns filed that the edition does not print: the page would not show them."""
+    shown = set(printed)
+    for path, ind in indicators:
+        for name in _OPTIONAL_COLUMNS:
+            if name not in shown and getattr(ind, name):
+                yield at(doc, "NOT_IN_EDITION", *path, name, what=f"指标「{ind.name}」的{labels.get(name, name)}",
+                         edition=edition)
+
+
+# The columns a print may lack (一级, 二级 and 指标名称 are on every print).
+_OPTIONAL_COLUMNS = tuple(f.name for f in dataclasses.fields(Indicator))[3:]

@@ -52,6 +52,7 @@ def new_project(base: Path) -> Path:
     seed = (root / "content/2021/guangshui-ldbxj.yaml").read_text(encoding="utf-8")
     year2022 = (seed.replace("year: 2021", "year: 2022", 1).replace("filing_date: 2021-", "filing_date: 2022-", 1)
                 .replace("history_years: [2019, 2020]", "history_years: [2020, 2021]", 1))
+    shutil.rmtree(root / "content/2022")  # the bundled editions' examples (drafts): this 2022 is the seed's
     (root / "content/2022").mkdir()
     (root / "content/2022/guangshui-ldbxj.yaml").write_text(year2022, encoding="utf-8")
     return root

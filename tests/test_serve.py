@@ -137,7 +137,7 @@ def test_binding_elsewhere_needs_an_explicit_flag(tmp_path: Path) -> None:
 def test_preview_build_has_its_own_folder_and_public_has_no_preview(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     draft = project / "content" / "2022" / "draft-unit.yaml"
-    draft.parent.mkdir()
+    draft.parent.mkdir(exist_ok=True)  # the editions' examples (drafts) may be there already
     text = (project / SEED_REL).read_text(encoding="utf-8")
     draft.write_text(text.replace("year: 2021", "year: 2022").replace("unit_id: guangshui-ldbxj", "unit_id: draft-unit")
                      .replace("status: published", "status: draft").replace("[2019, 2020]", "[2020, 2021]")

@@ -117,8 +117,10 @@ def heading_slug(text: str) -> str:
 
 
 def indicator_cells(indicators: Iterable[Any]) -> list[str]:
-    """Every filed text cell of indicator rows (levels, name, value, basis): all of it is searchable."""
-    return [t for i in indicators for t in (i.level1, i.level2, i.name, i.value, i.basis) if t]
+    """Every filed text cell of indicator rows (levels, name, value, basis, content, scoring standard, remark):
+    all of it is searchable."""
+    return [t for i in indicators for t in (i.level1, i.level2, i.name, i.value, i.basis, i.content, i.scoring,
+                                            i.remark) if t]
 
 
 def sections(items: Iterable[tuple[str, list[str]]]) -> Iterator[Section]:

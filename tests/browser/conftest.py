@@ -7,6 +7,7 @@ they fail, so CI can never pass by silently skipping them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -72,11 +73,10 @@ class _Server(http.server.ThreadingHTTPServer):
         pass  # the browser drops connections it no longer needs (BrokenPipe): not a test failure
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    """http://127.0.0.1:<free port> serving site/ from a threaded http.server."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = _Server(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """http://127.0.0.1:<free port> serving a built site from a threaded http.server, while the block runs."""
+    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -86,6 +86,11 @@ def base_url(site_dir: Path) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """The session's site, served (a module may override this fixture with a site of its own)."""
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture

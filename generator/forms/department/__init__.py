@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..base import FormKind
 from .downloads import DOWNLOADS, csvs, sheets, workbook_title
+from .editions import EDITIONS
 from .model import Declaration
 from .rules import RULES
 from .search import search_sections
@@ -26,5 +27,6 @@ KIND = FormKind(
     tables=TABLES,
     filer_fields={"filer": "filer", "phone": "phone"},
     kept=("projects",),  # where each 项目支出情况 row stands: a project form names it when they disagree
+    editions=EDITIONS,
     describes="每个预算单位每年一个文件 content/<年度>/<单位编号>.yaml",
 )

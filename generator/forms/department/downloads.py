@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ...datapackage import LINE, titled
 from ..base import Block, Download, Sheets
+from .editions import edition_of
 from .model import Declaration, FundingRow
 from .tables import SECTIONS, TABLE, funding_lines, item_rows
 
@@ -27,9 +28,11 @@ def funding_block(decl: Declaration) -> Block:
     years = decl.funding.history_years if decl.funding else ()
     width = max([len(years), *(len(row.history) for *_, row in lines)])
     title = {f.name: f for f in dataclasses.fields(FundingRow)}["history"].metadata["title"]
+    labels = edition_of(decl).history_labels  # the print's own heads (上年金额, 前年金额), else the years
     for i in range(width):
         year = years[i] if i < len(years) else None
-        head.append(f"{title}（{year}年）" if year else f"{title}（第 {i + 1} 列）")
+        label = labels[i] if i < len(labels) else title
+        head.append(f"{label}（{year}年）" if year else f"{label}（第 {i + 1} 列）")
     for cells, (*_, row) in zip(rows, lines, strict=True):
         cells.extend(row.history[i] if i < len(row.history) else None for i in range(width))
     return head, rows
@@ -61,7 +64,11 @@ def sheets(decl: Declaration) -> Sheets:
     ]
     if decl.waivers:
         out.append(("豁免", [titled(TABLE["waivers"], decl)]))
-    return out
+    absent = edition_of(decl).absent  # a print without a section (湖南: funding, tasks, projects) has no sheet
+    return [sheet for sheet in out if _SHEET_SECTIONS.get(sheet[0]) not in absent]
+
+
+_SHEET_SECTIONS = {"资金情况": ("funding",), "任务": ("tasks",), "项目": ("projects",)}
 
 
 

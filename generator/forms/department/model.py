@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...model import Indicator, Money, Share, Status, Text, UnitId, Waiver, Year, f
+from .editions import EditionName
 
 PROJECT_TYPES = ("常年性项目", "延续性项目", "一次性项目")
 
@@ -108,6 +109,9 @@ class Declaration:
     filer: Text | None = f("填报人", "填报人", None)
     phone: Text | None = f("联系电话", "联系电话；个人手机号在公开网站上打码显示", None)
     status: Status = f("状态", "draft（草稿，不公开）或 published（公开）", "draft")
+    edition: EditionName | None = f(
+        "表式", "原表的表式：湖北-2021（默认，不填即是）、湖北-2022（一体化版）或 湖南-整体（整体绩效目标表）", None
+    )
     approval_date: dt.date | None = f("批复日期", "预算批复日期（可选）", None)
     publication_date: dt.date | None = f("公开日期", "公开日期（可选）；应在批复后 20 日内", None)
     funding: Funding | None = f("部门总体资金情况", "收入构成、支出构成及近两年收支金额", None)

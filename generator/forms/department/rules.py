@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ...model import Document, Indicator, Share
 from ...privacy import personal_data
 from ...problems import Problem
-from ...rules import Context, Rule, at, level_problems, phone_format, reads, value_problems
-from .model import PROJECT_TYPES, FundingRow, FundingTotal, column_cell, column_sum, total_value
+from ...rules import (
+    Context,
+    Placed,
+    Rule,
+    at,
+    column_problems,
+    level_problems,
+    phone_format,
+    reads,
+    required_problems,
+    unprinted_problems,
+    value_problems,
+)
+from .editions import Columns, edition_of
+from .model import PROJECT_TYPES, Declaration, FundingRow, FundingTotal, column_cell, column_sum, total_value
 
 PUBLICATION_DAYS = 20  # 预算法: disclose within 20 days of approval
 
@@ -40,7 +56,7 @@ def _columns(doc: Document) -> list[tuple[str, tuple[str | int, ...], int | None
     return cols
 
 
-@reads("funding", "year")
+@reads("funding", "year", "edition")
 def history_shape(doc: Document, ctx: Context) -> Iterator[Problem]:
     funding = doc.decl.funding
     if not funding:
@@ -53,11 +69,25 @@ def history_shape(doc: Document, ctx: Context) -> Iterator[Problem]:
                 where = (side, i) if isinstance(rows, tuple) else (side,)
                 yield at(doc, "HISTORY_LENGTH", "funding", *where, "history",
                           expected=width, actual=len(row.history))
-    expected = (doc.decl.year - 2, doc.decl.year - 1)
+    # The print's order: 2019, 2020 for a 2021 form of the seed's print; 上年, 前年 in 一体化's.
+    expected = tuple(doc.decl.year - back for back in edition_of(doc.decl).history_offsets)
     filed = funding.history_years
-    if width == 2 and None not in filed and tuple(filed) != expected:
+    if width == len(expected) == 2 and None not in filed and tuple(filed) != expected:
         yield at(doc, "HISTORY_YEARS", "funding", "history_years",
-                  expected=f"{expected[0]}、{expected[1]}", actual="、".join(map(str, filed)))
+                  expected="、".join(map(str, expected)), actual="、".join(map(str, filed)))
+
+
+@reads("funding", "edition")
+def funding_vocabulary(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Row names outside the edition's funding rows (an edition without a vocabulary checks none)."""
+    printed, funding = edition_of(doc.decl), doc.decl.funding
+    for side, label, allowed in (("income", "收入构成", printed.income_rows),
+                                 ("expenditure", "支出构成", printed.expenditure_rows)):
+        rows: tuple[FundingRow, ...] = getattr(funding, side) if funding and allowed else ()
+        for i, row in enumerate(rows):
+            if row.name not in allowed:
+                yield at(doc, "FUNDING_ROW_UNKNOWN", "funding", side, i, "name", side=label, actual=row.name,
+                          edition=printed.named, allowed="、".join(allowed))
 
 
 @reads("funding")
@@ -182,11 +212,18 @@ def project_types(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 def _indicators(doc: Document) -> Iterator[tuple[tuple[str | int, ...], Indicator]]:
     """(path, indicator) for every indicator row, long-term and annual."""
-    for i, ind in enumerate(doc.decl.long_term.indicators):
-        yield ("long_term", "indicators", i), ind
+    for _, placed in _tables(doc):
+        yield from placed
+
+
+def _tables(doc: Document) -> Iterator[tuple[Columns, Placed]]:
+    """Each indicator table (long-term, then each annual goal's) with the columns the edition prints in it."""
+    printed = edition_of(doc.decl)
+    yield printed.long_term_columns, [(("long_term", "indicators", i), ind)
+                                      for i, ind in enumerate(doc.decl.long_term.indicators)]
     for g, goal in enumerate(doc.decl.annual.goals):
-        for i, ind in enumerate(goal.indicators):
-            yield ("annual", "goals", g, "indicators", i), ind
+        yield printed.annual_columns, [(("annual", "goals", g, "indicators", i), ind)
+                                       for i, ind in enumerate(goal.indicators)]
 
 
 @reads("long_term", "annual")
@@ -197,6 +234,59 @@ def indicator_levels(doc: Document, ctx: Context) -> Iterator[Problem]:
 @reads("long_term", "annual")
 def indicator_values(doc: Document, ctx: Context) -> Iterator[Problem]:
     return value_problems(doc, _indicators(doc))
+
+
+@reads("long_term", "annual", "edition")
+def indicator_columns(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The new columns against the value, the edition's required cells, and cells it does not print."""
+    printed = edition_of(doc.decl)
+    labels = {**_column_titles(), **printed.labels()}
+    for columns, placed in _tables(doc):
+        yield from column_problems(doc, placed)
+        yield from required_problems(doc, placed, printed.required, labels, edition=printed.named)
+        yield from unprinted_problems(doc, placed, [name for name, _ in columns], labels,
+                                      edition=printed.named)
+
+
+@reads("edition", "functions", "tasks", "projects", "funding", "long_term", "annual")
+def edition_sections(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The sections the edition requires, filled; those it does not print, empty."""
+    printed = edition_of(doc.decl)
+    for path in printed.required_sections:
+        if not _value(doc.decl, path):
+            yield at(doc, "SECTION_REQUIRED", *path, what=printed.title_of(path, _title(path)),
+                     edition=printed.named)
+    for path in printed.absent:
+        if _value(doc.decl, path) not in (None, (), _default(path)):
+            yield at(doc, "NOT_IN_EDITION", *path, what=printed.title_of(path, _title(path)),
+                     edition=printed.named)
+
+
+def _value(decl: object, path: tuple[str, ...]) -> object:
+    for name in path:
+        decl = getattr(decl, name)
+    return decl
+
+
+def _field(path: tuple[str, ...]) -> dataclasses.Field[Any]:
+    """The model field at a path of field names from the Declaration."""
+    cls: Any = Declaration
+    for name in path[:-1]:
+        cls = typing.get_type_hints(cls)[name]
+    return {f.name: f for f in dataclasses.fields(cls)}[path[-1]]
+
+
+def _title(path: tuple[str, ...]) -> str:
+    return str(_field(path).metadata["title"])
+
+
+def _default(path: tuple[str, ...]) -> object:
+    fld = _field(path)
+    return fld.default if fld.default is not dataclasses.MISSING else None
+
+
+def _column_titles() -> dict[str, str]:
+    return {f.name: str(f.metadata["title"]) for f in dataclasses.fields(Indicator)}
 
 
 @reads("annual")
@@ -221,4 +311,7 @@ RULES: tuple[Rule, ...] = (
     indicator_levels,
     indicator_values,
     goals_have_indicators,
+    funding_vocabulary,
+    indicator_columns,
+    edition_sections,
 )

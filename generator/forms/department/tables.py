@@ -43,7 +43,7 @@ def declaration_rows(decl: Declaration) -> Iterator[Row]:
         **_key(decl),
         **{name: getattr(decl, name) for name in (
             "unit_name", "filing_date", "money_unit", "leader", "filer", "phone", "status",
-            "approval_date", "publication_date")},
+            "approval_date", "publication_date", "edition")},
         "history_years": list(decl.funding.history_years) if decl.funding else None,
     }
 
@@ -118,6 +118,20 @@ def waiver_rows(decl: Declaration) -> Iterator[Row]:
         yield {**_key(decl), "line": line, "code": waiver.code, "reason": waiver.reason}
 
 
+# The national data elements (部标, FORMS.md §4: BGT_PERF_INDICATOR and the vendors' additions) each indicator
+# column stands for, so that a table exported from an 一体化 system can be matched column by column.
+BUBIAO = {"level1": "KPI_LV1", "level2": "KPI_LV2", "name": "KPI_LV3", "value": "KPI_VAL",
+          "basis": "INDEXSTANDARDS", "sign": "COMPUTESIGN", "unit": "METERUNIT", "content": "KPI_CONTENT",
+          "scoring": "KPI_EVALSTD", "remark": "KPI_REMARK", "value_two_years_ago": "QNINDEXVAL",
+          "value_last_year": "SNINDEXVAL"}
+
+
+def _bubiao(name: str) -> str:
+    """What a column's description adds: its 部标 field, and that a print without the column leaves it blank."""
+    element = f"部标 {BUBIAO[name]}" if name in BUBIAO else "部标无对应字段"
+    return element if name in ("level1", "level2", "name") else f"{element}；表式无此列的为空"
+
+
 # -- tables ---------------------------------------------------------------------------------------
 
 _DECL = ((("year", "unit_id"), "declarations", ("year", "unit_id")),)
@@ -128,6 +142,7 @@ TABLES: tuple[Table, ...] = (
         "declarations", "申报表", "每张公开的申报表一行，即表头信息（单位、日期、审签、填报人）",
         (*KEY, *(of(Declaration, n) for n in ("unit_name", "filing_date", "money_unit", "leader", "filer",
                                               "phone", "status", "approval_date", "publication_date")),
+         of(Declaration, "edition", note="空白即 湖北-2021（文件未写 edition:）"),
          of(Funding, "history_years", required=False, note="本表中为 JSON 数组")),
         ("year", "unit_id"), (), declaration_rows,
     ),
@@ -169,7 +184,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "indicators", "绩效指标", "长期目标及各年度目标的绩效指标，每个指标一行，按原表填写",
-        (*KEY, GOAL, LINE, *(of(Indicator, f.name) for f in dataclasses.fields(Indicator))),
+        (*KEY, GOAL, LINE, *(of(Indicator, f.name, note=_bubiao(f.name)) for f in dataclasses.fields(Indicator))),
         ("year", "unit_id", "goal", "line"), ((("year", "unit_id", "goal"), "goals", ("year", "unit_id", "goal")),),
         indicator_rows,
     ),
