@@ -38,7 +38,8 @@ def test_the_national_print(context: Context, tmp_path: Path) -> None:
 
 def test_the_older_hubei_print(context: Context, tmp_path: Path) -> None:
     text = page(context, tmp_path, result(**HUBEI))
-    assert heads(text, "dc-funding") == ["项目资金", "预算数(A)", "执行数(B)", "分值", "执行率(B/A)", "得分(分值×执行率)"]
+    assert heads(text, "dc-funding") == ["项目资金", "预算数(A)", "执行数(B)", "分值", "执行率(B/A)",
+                                         "得分(分值×执行率)"]
     assert heads(text, "dc-projects dc-result-indicators")[3:5] == ["年初目标值(A)", "实际完成值(B)"]
     ticks = re.findall(r"<dt>(项目类别|项目属性|项目类型)</dt><dd>(.*?)</dd>", text)
     assert ticks == [("项目类别", "☑ 专项业务类"), ("项目属性", "☑ 延续"), ("项目类型", "（未勾选）")]
@@ -46,7 +47,8 @@ def test_the_older_hubei_print(context: Context, tmp_path: Path) -> None:
 
 
 def test_the_sichuan_split(context: Context, tmp_path: Path) -> None:
-    text = page(context, tmp_path, result(**SICHUAN, **{"total_score: 95.5": "total_score: 95.5\nconclusion: 示例：良好"}))
+    closing = {"total_score: 95.5": "total_score: 95.5\nconclusion: 示例：良好"}
+    text = page(context, tmp_path, result(**SICHUAN, **closing))
     assert heads(text, "dc-projects dc-result-indicators")[3:] == [
         "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析"]
     assert re.findall(r"^## (评价结论|存在问题|改进措施)$", text, re.M) == ["评价结论", "存在问题", "改进措施"]
