@@ -7,6 +7,7 @@ they fail, so CI can never pass by silently skipping them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -72,10 +73,10 @@ class _Server(http.server.ThreadingHTTPServer):
         pass  # the browser drops connections it no longer needs (BrokenPipe): not a test failure
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    """http://127.0.0.1:<free port> serving site/ from a threaded http.server."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+@contextlib.contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """http://127.0.0.1:<free port> serving a folder from a threaded http.server, while the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -84,6 +85,13 @@ def base_url(site_dir: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """The built site/, served (a test module with a site of its own overrides this fixture)."""
+    with served(site_dir) as url:
+        yield url
 
 
 

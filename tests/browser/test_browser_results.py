@@ -4,17 +4,16 @@ results), served here and driven by the session's one Chromium."""
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from test_results_site import PROJECT, PROJECT_RESULT, UNIT_RESULT, build, copy_project, published
 
-from .browser_site import AXE, ROOT, Tabs
-from .conftest import _QuietHandler, _Server
+from .browser_site import AXE, Tabs
+from .conftest import served
 
 pytestmark = pytest.mark.browser
 RESULT_URL = "/2021/guangshui-ldbxj--gsbx-office_result/"
@@ -24,11 +23,6 @@ PROJECT_URL = "/2021/guangshui-ldbxj--gsbx-office/"
 
 @pytest.fixture(scope="module")
 def results_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_results_site import PROJECT, PROJECT_RESULT, UNIT_RESULT, build, copy_project, published
-
     project = copy_project(tmp_path_factory.mktemp("results-browser") / "p")
     for path in (PROJECT, PROJECT_RESULT, UNIT_RESULT):
         (project / "content" / "2021" / path.name).write_text(published(path), "utf-8")
@@ -37,25 +31,10 @@ def results_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def results_url(results_site: Path) -> Iterator[str]:
-    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(results_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def tabs(chromium: object, results_url: str) -> Iterator[Tabs]:
-    watched = Tabs(chromium, results_url)
-    try:
-        yield watched
-        assert watched.errors == [] and watched.dialogs == [] and watched.foreign_requests() == []
-    finally:
-        for context in watched.contexts:
-            context.close()
+def base_url(results_site: Path) -> Iterator[str]:
+    """This module's own site, served: the shared `tabs` fixture opens its pages."""
+    with served(results_site) as url:
+        yield url
 
 
 def _rows(page: object) -> list[list[str]]:
