@@ -194,6 +194,8 @@ CODES: dict[str, Code] = {
              "指标「{name}」得分 {actual} 应为 指标权重 {weight} × 得分系数 {coefficient} = {expected}"),
         Code("RESULT_NO_REASON", W, "指标「{name}」实际完成值 {actual} 未达到指标值 {target}，未填写偏差原因分析"),
         Code("RESULT_NO_TARGET", INFO, "{year} 年没有与本自评表对应的{kind}，无从对照"),
+        Code("RESULT_TARGET_DRAFT", W,
+             "本自评表将公开，而对应的{kind} {other} 是草稿：公开页面无从对照，数据包的外键也无处可指"),
         Code("TARGET_NO_RESULT", INFO, "{year} 年度已结束（已有 {latest} 年度的自评表），本申报表尚无{kind}"),
         # -- goals and indicators
         Code("LEVEL1_UNKNOWN", E, "一级指标 {actual} 不在财政部规定的 {allowed} 之中"),

@@ -201,3 +201,14 @@ def test_matching_exact_levels_first_then_the_name_alone_never_fuzzy() -> None:
 ])
 def test_attainment_compares_quantities_only(target: str, actual: str | None, verdict: str) -> None:
     assert attainment(target, actual).text == verdict
+
+
+def test_a_published_result_of_a_draft_target_is_a_warning(context: Context, tmp_path: Path) -> None:
+    unit = write(tmp_path, SEED.read_text("utf-8"), "guangshui-ldbxj")
+    project = write(tmp_path, PROJECT.read_text("utf-8"), "guangshui-ldbxj--gsbx-office")  # a draft
+    path = write(tmp_path, result(), NAME)
+    report = check(context, unit, project, path)
+    assert [(p.code, p.line, p.col, p.severity.zh) for p in report.problems_of(path)] == [
+        ("RESULT_TARGET_DRAFT", line_of(path, "project_id:"), 13, "警告")]
+    draft = write(tmp_path, RESULT.read_text("utf-8"), NAME)  # both drafts: nothing to say
+    assert check(context, unit, project, draft).problems_of(draft) == []
