@@ -122,6 +122,9 @@ def test_the_data_package_joins_results_to_targets_and_validates(site: Path) -> 
     assert schemas["unit_results"]["foreignKeys"][0]["reference"]["resource"] == "declarations"
     funds = (site / "2021" / "data" / "project_result_funds.csv").read_text("utf-8")
     assert "年度资金总额,10,10,9.5,10,95.00%,9.5" in funds
+    documented = (site / "data" / "index.html").read_text("utf-8")
+    assert all(name in documented for name in schemas if "result" in name)
+    assert {"project-result.schema.json", "department-result.schema.json"} <= {p.name for p in (site / "data").iterdir()}
     indicators = (site / "2021" / "data" / "unit_result_indicators.csv").read_text("utf-8")
     assert "养老保险在职参保人数,人,定量,50000,50000,50210,100%,30,30,是" in indicators
 
