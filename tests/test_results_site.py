@@ -124,7 +124,8 @@ def test_the_data_package_joins_results_to_targets_and_validates(site: Path) -> 
     assert "年度资金总额,10,10,9.5,10,95.00%,9.5" in funds
     documented = (site / "data" / "index.html").read_text("utf-8")
     assert all(name in documented for name in schemas if "result" in name)
-    assert {"project-result.schema.json", "department-result.schema.json"} <= {p.name for p in (site / "data").iterdir()}
+    published_files = {p.name for p in (site / "data").iterdir()}
+    assert {"project-result.schema.json", "department-result.schema.json"} <= published_files
     indicators = (site / "2021" / "data" / "unit_result_indicators.csv").read_text("utf-8")
     assert "养老保险在职参保人数,人,定量,50000,50000,50210,100%,30,30,是" in indicators
 
