@@ -107,7 +107,12 @@ def bar_chart(decl: Declaration, chart_id: str) -> Markup:
     drawn = columns(decl)
     if not drawn:
         return Markup("")
-    title = f"{span_title(decl, drawn)}收入与支出合计（单位：{decl.money_unit}）"
+    return draw(drawn, f"{span_title(decl, drawn)}收入与支出合计（单位：{decl.money_unit}）", chart_id, COLOURS)
+
+
+def draw(drawn: list[Column], title: str, chart_id: str, colours: dict[str, str]) -> Markup:
+    """Two bars a column (the series named by `colours`, in order), each labelled with its filed text; the table
+    that follows the figure is its accessible long description."""
     top = max((b.value for c in drawn for b in c.bars if b.value is not None), default=Decimal(0)) or Decimal(1)
     plot = HEIGHT - TOP - BOTTOM
     parts = [
@@ -128,11 +133,11 @@ def bar_chart(decl: Declaration, chart_id: str) -> Markup:
             x = x0 + j * (BAR + GAP)
             tip = f"{escape(b.year)}{b.series} {escape(b.label)}"
             parts.append(f'<rect x="{x:.1f}" y="{tops[j]:.1f}" width="{BAR}" height="{heights[j]:.1f}" '
-                         f'fill="{COLOURS[b.series]}"><title>{tip}</title></rect>')
+                         f'fill="{colours[b.series]}"><title>{tip}</title></rect>')
             parts.append(_label(x + BAR / 2, baselines[j], b.label, cap))
         parts.append(f'<text class="dc-chart-year" x="{x0 + group / 2:.1f}" y="{HEIGHT - BOTTOM + 18}" '
                      f'text-anchor="middle" font-size="13">{escape(column.label)}</text>')
-    for j, (series, colour) in enumerate(COLOURS.items()):
+    for j, (series, colour) in enumerate(colours.items()):
         lx = WIDTH - LEFT - 120 + j * 60
         parts.append(f'<rect x="{lx}" y="{LEGEND_BASELINE - 11}" width="12" height="12" fill="{colour}"/>'
                      f'<text class="dc-chart-legend" x="{lx + 16}" y="{LEGEND_BASELINE}" '

@@ -189,6 +189,7 @@ CODES: dict[str, Code] = {
         # -- the 绩效自评表 (project and unit self-evaluations)
         Code("RESULT_RATE", E,
              "{row}执行率 {actual} 与 全年执行数 {spent} ÷ 全年预算数 {budget} = {expected} 不符（超出填报精度）"),
+        Code("RESULT_FUND_PARTS", E, "年度资金总额的{column} {actual} 与其中各项之和 {expected} 不相等"),
         Code("RESULT_BUDGET_SCORE", E, "{row}得分 {actual} 应为 分值 {points} × 执行率 = {expected}（不超过分值）"),
         Code("RESULT_SCORE_OVER", E, "{title}得分 {actual} 超过其分值 {points}"),
         Code("RESULT_POINTS_SUM", E, "{part}各项分值之和为 {actual}，应为 {expected}"),
@@ -197,6 +198,8 @@ CODES: dict[str, Code] = {
              "指标「{name}」得分 {actual} 应为 指标权重 {weight} × 得分系数 {coefficient} = {expected}"),
         Code("RESULT_NO_REASON", W, "指标「{name}」实际完成值 {actual} 未达到指标值 {target}，未填写偏差原因分析"),
         Code("RESULT_NO_TARGET", INFO, "{year} 年没有与本自评表对应的{kind}，无从对照"),
+        Code("RESULT_TARGET_DRAFT", W,
+             "本自评表将公开，而对应的{kind} {other} 是草稿：公开页面无从对照，数据包的外键也无处可指"),
         Code("TARGET_NO_RESULT", INFO, "{year} 年度已结束（已有 {latest} 年度的自评表），本申报表尚无{kind}"),
         # -- goals and indicators
         Code("LEVEL1_UNKNOWN", E, "一级指标 {actual} 不在财政部规定的 {allowed} 之中"),

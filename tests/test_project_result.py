@@ -27,6 +27,8 @@ NAME = "guangshui-ldbxj--gsbx-office_result"
 FUNDS = "  total: {initial: 10, budget: 10, spent: 9.5, points: 10, rate: 95.00%, score: 9.5}"
 REASON = "    deviation: 示例：部分参保单位反映线上办理流程不熟悉；下一年度加强操作指引。\n"
 ROUNDED = "  total: {initial: 81.00, budget: 81.00, spent: 80.00, points: 10, rate: 98.77%, score: 9.88}"
+FISCAL = "  fiscal: {initial: 10, budget: 10, spent: 9.5}"
+FISCAL_ROUNDED = "  fiscal: {initial: 81.00, budget: 81.00, spent: 80.00}"  # the parts still add up
 
 
 def result(**changes: str) -> str:
@@ -75,7 +77,8 @@ def test_the_example_validates_against_its_committed_schema() -> None:
 
 def test_a_legitimately_rounded_rate_and_score_pass(context: Context, tmp_path: Path) -> None:
     """98.77% for 80.00/81.00 (98.7654…%) and 9.88 for 10 × it: within one unit of the last filed place."""
-    found_, _ = problems(context, tmp_path, result(**{FUNDS: ROUNDED, "total_score: 95.5": "total_score: 95.88"}))
+    found_, _ = problems(context, tmp_path, result(**{FUNDS: ROUNDED, FISCAL: FISCAL_ROUNDED,
+                                                         "total_score: 95.5": "total_score: 95.88"}))
     assert found_ == []
 
 
@@ -88,8 +91,17 @@ def test_a_budget_row_that_does_not_add_up(context: Context, tmp_path: Path, rat
                                            key: str) -> None:
     line = ROUNDED.replace("98.77%", rate).replace("score: 9.88", f"score: {score}")
     total = {"9.87": "95.87", "9.5": "95.5", "10.5": "96.5"}[score]
-    found_, path = problems(context, tmp_path, result(**{FUNDS: line, "total_score: 95.5": f"total_score: {total}"}))
+    found_, path = problems(context, tmp_path, result(**{FUNDS: line, FISCAL: FISCAL_ROUNDED,
+                                                             "total_score: 95.5": f"total_score: {total}"}))
     assert found_ == [(code, line_of(path, "  total:"), col_of(line, key))]
+
+
+def test_a_total_row_that_is_not_the_sum_of_its_parts(context: Context, tmp_path: Path) -> None:
+    found_, path = problems(context, tmp_path, result(**{FISCAL: FISCAL.replace("9.5", "9.4")}))
+    assert found_ == [("RESULT_FUND_PARTS", line_of(path, "  total:"), col_of(FUNDS, "spent"))]
+    partial = result(**{"  other: {initial: 0, budget: 0, spent: 0}": "  other: {initial: 0, budget: 0}",
+                        FISCAL: FISCAL.replace("9.5", "9")})
+    assert problems(context, tmp_path, partial)[0] == []  # a part left blank: nothing to add up
 
 
 def test_an_indicator_scored_above_its_points(context: Context, tmp_path: Path) -> None:
@@ -201,3 +213,14 @@ def test_matching_exact_levels_first_then_the_name_alone_never_fuzzy() -> None:
 ])
 def test_attainment_compares_quantities_only(target: str, actual: str | None, verdict: str) -> None:
     assert attainment(target, actual).text == verdict
+
+
+def test_a_published_result_of_a_draft_target_is_a_warning(context: Context, tmp_path: Path) -> None:
+    unit = write(tmp_path, SEED.read_text("utf-8"), "guangshui-ldbxj")
+    project = write(tmp_path, PROJECT.read_text("utf-8"), "guangshui-ldbxj--gsbx-office")  # a draft
+    path = write(tmp_path, result(), NAME)
+    report = check(context, unit, project, path)
+    assert [(p.code, p.line, p.col, p.severity.zh) for p in report.problems_of(path)] == [
+        ("RESULT_TARGET_DRAFT", line_of(path, "project_id:"), 13, "警告")]
+    draft = write(tmp_path, RESULT.read_text("utf-8"), NAME)  # both drafts: nothing to say
+    assert check(context, unit, project, draft).problems_of(draft) == []

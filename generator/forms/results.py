@@ -211,8 +211,13 @@ def pairing(result_kind: str) -> Callable[[Sequence[Document]], Iterator[Problem
         results = [d for d in docs if kind_of(d.decl) is kind]
         targets = {target_kind.key(d.decl): d for d in docs if kind_of(d.decl) is target_kind}
         for doc in results:
-            if kind.target_key(doc.decl) not in targets:
+            target = targets.get(kind.target_key(doc.decl))
+            if target is None:
                 yield at(doc, "RESULT_NO_TARGET", kind.identity[-1], year=doc.decl.year, kind=target_kind.title)
+            elif doc.decl.status == "published" and target.decl.status != "published":
+                # the public page could not show the targets, and the data package's key would point at nothing
+                yield at(doc, "RESULT_TARGET_DRAFT", kind.identity[-1], kind=target_kind.title,
+                         other=target.source.path)
         latest = max((d.decl.year for d in results), default=None)
         evaluated = {kind.target_key(d.decl) for d in results}
         for key, doc in targets.items():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from decimal import Decimal
 
 from ...model import Document, Indicator, Text
 from ...privacy import personal_data
 from ...problems import Problem
 from ...rules import Context, Rule, at, level_problems, phone_format, reads
 from ..results import MISSED, attainment, execution_problems, points_sum, score_over, total_problems
-from .editions import EDITIONS, ResultEdition
+from .editions import EDITIONS, FUNDS, ResultEdition
 from .model import FundRow, ProjectResult, ResultFunds
 
 ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
@@ -27,6 +28,22 @@ def fund_sums(doc: Document, ctx: Context) -> Iterator[Problem]:
         row: FundRow | None = getattr(doc.decl.funds, name)
         if row is not None:
             yield from execution_problems(doc, row, ("funds", name), label)
+
+
+@reads("funds")
+def fund_parts(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金, column by column, where the total and every part are
+    filed (exactly: amounts are added, not rounded)."""
+    funds: ResultFunds = doc.decl.funds
+    parts = [funds.fiscal, funds.carried, funds.other]
+    for column, label in zip(FUNDS[:3], ("年初预算数", "全年预算数", "全年执行数"), strict=True):
+        total = getattr(funds.total, column)
+        cells = [getattr(p, column) for p in parts if p is not None and getattr(p, column) is not None]
+        if total is not None and len(cells) == len(parts):
+            expected = sum((c.value for c in cells), Decimal(0))
+            if expected != total.value:
+                yield at(doc, "RESULT_FUND_PARTS", "funds", "total", column, column=label, actual=total.text,
+                         expected=format(expected, "f"))
 
 
 @reads("indicators")
@@ -81,6 +98,7 @@ RULES: tuple[Rule, ...] = (
     phone_format,
     personal_data,
     fund_sums,
+    fund_parts,
     indicator_scores,
     points_add_up,
     total_adds_up,
