@@ -158,6 +158,7 @@ def build(config_path: Path, source_date_epoch: int, pages: Path | None = None) 
             if pages is None:
                 mkdocs_build(config)
                 return []
+            os.environ["DISCLOSE_TEMPLATE_CACHE"] = str(pages.with_name("templates"))  # (mkdocs_hooks.on_env)
             with page_cache.installed(cache.Store(pages), page_cache.site_key(config_path)) as found:
                 mkdocs_build(config)
             return sorted(found.used)

@@ -79,18 +79,21 @@ def test_a_page_cache_entry_is_the_page_and_the_search_entries_it_gave(tmp_path:
     assert b'"location":"units/' in again["search/search_index.json"]
 
 
-def test_a_rebuild_renders_again_only_the_changed_forms_markdown(tmp_path: Path) -> None:
+def test_a_rebuild_renders_and_indexes_again_only_the_changed_forms_page(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p", content=False)
     paths = synthesize(project / "content", 4, years=1)
     build(project)
     folder = project / "build" / "cache" / "markdown-public" / "2025"
-    made = entries(folder)
+    terms = project / "build" / "cache" / "search-public"
+    made, indexed = entries(folder), entries(terms)
     assert len(made) == 4  # each declaration page's Markdown
+    assert len(indexed) >= 4  # each search page's terms (the declarations', the index pages')
     edit_leader(paths[0])
     again = build(project)
-    now = entries(folder)
+    now, indexed_now = entries(folder), entries(terms)
     assert len(now) == 4 and len(set(now) - set(made)) == 1
     assert all(now[p] == made[p] for p in set(now) & set(made))
+    assert len(indexed_now) == len(indexed) and len(set(indexed_now) - set(indexed)) == 1  # the edited page's
     assert cold(project) == again
 
 
