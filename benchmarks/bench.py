@@ -178,10 +178,34 @@ def worker_imports(site: Path, worker: str, lang: list[str]) -> list[str]:
     return [f"{base}/min/lunr.stemmer.support.min.js", *scripts] if scripts else []
 
 
+def first_query(site: Path) -> str:
+    """A reader's usual first query: the full name of the first unit listed (a unit looking itself up)."""
+    for entry in json.loads((site / "search" / "search_index.json").read_text("utf-8"))["docs"]:
+        if entry.get("kind") and entry.get("title"):
+            return str(entry["title"]).split("（")[0]
+    return "绩效目标"
+
+
+def disclose_search_files(site: Path, query: str) -> list[str]:
+    """The files the site's own search (theme/assets/javascripts/search.js) fetches for the query's first result:
+    the manifest, the term shards of its terms (and of its whole-name term), the page files checked until one
+    matches. `search.query` is the same algorithm in Python and records what it read."""
+    from generator import search
+
+    index = search.Index(site / "search")
+    search.query(index, query, limit=1)
+    return [f"search/{name}" for name in dict.fromkeys(index.fetched)]
+
+
 def first_search_download(site: Path) -> dict[str, Any]:
-    """Bytes (gzip -9) a reader fetches from opening the home page to the first search result."""
+    """Bytes (gzip -9) a reader fetches from opening the home page to the first search result.
+
+    A disclose page (`data-dc-search`) searches with the term-sharded index: what search.js fetches for a
+    usual first query. Any other site (the baseline) runs Material's worker, which fetches the whole
+    search_index.json and its lunr language files first."""
     page = PageAssets()
-    page.feed((site / "index.html").read_text("utf-8"))
+    html_text = (site / "index.html").read_text("utf-8")
+    page.feed(html_text)
     items: dict[str, str] = {"index.html": "home page HTML"}
     external = []
     for url in page.urls:
@@ -194,10 +218,15 @@ def first_search_download(site: Path) -> dict[str, Any]:
     worker = config.get("search")
     index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
     lang = list(index.get("config", {}).get("lang", ["en"]))
-    if worker:
-        items[worker] = "search worker"
-        items.update({s: "lunr language" for s in worker_imports(site, worker, lang)})
-    items["search/search_index.json"] = "search index"
+    query = ""
+    if "data-dc-search=" in html_text and (site / "search" / "manifest.js").is_file():
+        lang, query = [], first_query(site)
+        items.update({rel: "search index" for rel in disclose_search_files(site, query)})
+    else:
+        if worker:
+            items[worker] = "search worker"
+            items.update({s: "lunr language" for s in worker_imports(site, worker, lang)})
+        items["search/search_index.json"] = "search index"
     sizes: dict[str, dict[str, Any]] = {}
     for rel, kind in items.items():
         data = (site / rel).read_bytes()
@@ -206,7 +235,7 @@ def first_search_download(site: Path) -> dict[str, Any]:
     for s in sizes.values():
         by_kind[s["kind"]] = by_kind.get(s["kind"], 0) + s["gzip"]
     return {"total_gzip": sum(s["gzip"] for s in sizes.values()), "by_kind": by_kind, "files": sizes,
-            "lang": lang, "external_not_counted": external, "nomodule_not_counted": page.skipped}
+            "lang": lang, "query": query, "external_not_counted": external, "nomodule_not_counted": page.skipped}
 
 
 def site_metrics(site: Path) -> dict[str, Any]:
@@ -233,6 +262,7 @@ class Result:
     light: bool = False  # the old, lighter-than-real synth shape
     corpus: dict[str, dict[str, float]] = field(default_factory=dict)  # SIZE_KEYS → median, p90, max, mean
     incremental: Run | None = None  # `disclose build` again after one declaration's text changed
+    incremental_stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -325,13 +355,16 @@ def change_one(paths: list[Path]) -> Path:
     return path
 
 
-def incremental_build(root: Path, paths: list[Path], n: str, logs: Path) -> Run:
+def incremental_build(root: Path, paths: list[Path], n: str, logs: Path) -> tuple[Run, dict[str, float]]:
     """A rebuild after one YAML file changed (the cold build's work folder and caches left in place)."""
     change_one(paths)
-    run = run_measured([sys.executable, "-m", "generator", "-C", str(root), "build"], logs / f"incremental-{n}.log")
+    timings = logs / f"incremental-{n}.json"
+    run = run_measured([sys.executable, "-m", "generator", "-C", str(root), "build", "--timings-json",
+                        str(timings)], logs / f"incremental-{n}.log")
     if run.returncode:
         sys.exit(f"bench: incremental disclose build failed for {n}, see {run.log}")
-    return run
+    stages: dict[str, float] = json.loads(timings.read_text("utf-8"))
+    return run, stages
 
 
 def bench_one(n: int, years: int, args: argparse.Namespace, work: Path) -> Result:
@@ -353,7 +386,7 @@ def bench_one(n: int, years: int, args: argparse.Namespace, work: Path) -> Resul
         result.baseline, result.baseline_site = baseline_build(root, shape.tag, logs)
         print(f"{say} baseline {result.baseline.wall:.1f} s", file=sys.stderr, flush=True)
     print(f"{say} disclose build after one file changed …", file=sys.stderr, flush=True)
-    result.incremental = incremental_build(root, paths, shape.tag, logs)
+    result.incremental, result.incremental_stages = incremental_build(root, paths, shape.tag, logs)
     print(f"{say} incremental {result.incremental.wall:.1f} s", file=sys.stderr, flush=True)
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
@@ -429,13 +462,14 @@ def incremental_table(results: list[Result]) -> list[str]:
     done = [r for r in results if r.incremental]
     if not done:
         return []
-    rows = ["| N · shape | cold build wall | after one file changed: wall | CPU user+sys | max load avg |",
-            "|---:|---:|---:|---:|---:|"]
+    rows = ["| N · shape | cold build wall / CPU | after one file changed: wall | CPU user+sys | its stages | "
+            "max load avg |", "|---:|---:|---:|---:|---|---:|"]
     for r in done:
         again = r.incremental
         assert again is not None
-        rows.append(f"| {r.label} | {r.build.wall:.1f} s | **{again.wall:.1f} s** | {again.cpu:.1f} s | "
-                    f"{again.load:.1f} |")
+        stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in r.incremental_stages.items())
+        rows.append(f"| {r.label} | {r.build.wall:.1f} s / {r.build.cpu:.1f} s | **{again.wall:.1f} s** | "
+                    f"{again.cpu:.1f} s | {stages or 'n/a'} | {again.load:.1f} |")
     return rows
 
 
@@ -624,9 +658,13 @@ def report(results: list[Result], command: str, started: str, info: dict[str, st
         "- **site**: bytes and files under `site/`. **search index**: `site/search/search_index.json` "
         "(the merged index), raw and gzip -9.",
         "- **download before the first search result**: `site/index.html`, every stylesheet, script "
-        "(except `nomodule`) and image it references, Material's search worker (`__config.search`) and the lunr "
-        "language files that worker `importScripts()` for the index's `config.lang` (Material's own rule), "
-        f"plus `search_index.json`; each file gzip -9, summed. 1 kB = 1000 bytes. {lang_note(results)}",
+        "(except `nomodule`) and image it references, and what the site's own search (`search.js`, term-sharded: "
+        "`generator/search.py`) fetches for a usual first query — the full name of the first unit "
+        f"({queries(results)}): `search/manifest.js`, the term shards `search/t/<n>.js` of its terms and of its "
+        "whole-name term, and the page files `search/p/<id>.js` checked until the first result (found by "
+        "`search.query`, the same algorithm in Python, which records the files it reads). Material's own search "
+        "is never started on a disclose page, so neither its worker nor `search_index.json` is fetched. "
+        "Each file gzip -9, summed. 1 kB = 1000 bytes.",
         "- **baseline**: the generated Markdown of the same build (`build/public/portal/docs` at the root, "
         "each `build/public/<year>/docs` at `<year>/`) built by `python -m mkdocs build` with only `theme: "
         "{name: material, language: zh}` and `plugins: [search]` (jieba installed: Material segments Chinese), "
@@ -640,17 +678,8 @@ def report(results: list[Result], command: str, started: str, info: dict[str, st
     return "\n".join(lines) + "\n"
 
 
-def lang_note(results: list[Result]) -> str:
-    """What the search worker loaded in this run, from the built index's own config."""
-    langs = sorted({", ".join(r.download["lang"]) for r in results})
-    lunr = sorted({f for r in results for f, s in r.download["files"].items() if s["kind"] == "lunr language"})
-    loaded = ", ".join(f"`{Path(f).name}`" for f in lunr) or "no lunr language file"
-    extra = sorted({u for r in results
-                    for u in r.download["external_not_counted"] + r.download["nomodule_not_counted"]})
-    skipped = f" Not counted (external or `nomodule`): {', '.join(extra)}." if extra else ""
-    return (f"The index's `config.lang` was [{'; '.join(langs)}], so the worker loaded {loaded} (Material's zh "
-            "translation sets no search language; Chinese is segmented at build time by jieba, words separated "
-            f"by U+200B).{skipped}")
+def queries(results: list[Result]) -> str:
+    return ", ".join(sorted({f"“{r.download.get('query', '')}”" for r in results if r.download.get("query")})) or "-"
 
 
 def kept_notes(path: Path) -> str:

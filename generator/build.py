@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import archive, check_cache, export, leaks, privacy, publish, search, site, workers
+from . import archive, check_cache, export, leaks, privacy, publish, render_cache, search, site, workers
 from .check import Context, Report, declaration_files
 from .config import Project
 from .errors import DiscloseError
@@ -101,7 +101,8 @@ def check_all(project: Project, stages: Stages) -> Report:
     with stages.stage("检查"):
         files = declaration_files([project.content]) if project.content.exists() else []
         ctx = Context(project.levels, project.content)  # each file's result cached by its inputs (check_cache)
-        return with_config(project, check_cache.check_files(files, ctx, project.build / "cache" / "check"))
+        return with_config(project, check_cache.check_files(files, ctx, project.build / "cache" / "check",
+                                                            stages.parallel))
 
 
 def with_config(project: Project, report: Report) -> Report:
@@ -171,8 +172,11 @@ def _render_year(work: Path, levels: dict[str, Level], options: PageOptions, set
                  summary: YearSummary) -> list[str]:
     """Write one year's pages (in a worker: years render side by side); return their names."""
     files = SiteFiles(work / str(summary.year) / "docs")
-    for src, text in Renderer(levels, options, settings).year_pages(summary):
+    folder = work.parent / "cache" / f"markdown-{work.name}" / str(summary.year)  # (render_cache)
+    memo = render_cache.Memo(folder, render_cache.context(levels, options, settings))
+    for src, text in Renderer(levels, options, settings, memo).year_pages(summary):
         files[src] = text
+    memo.keep_used()
     return sorted(files.names)
 
 
@@ -184,7 +188,9 @@ def split_parts(key: str, files: SiteFiles, work: Path) -> list[str]:
     """Move a big year's declaration pages into part folders built by their own MkDocs processes.
 
     Each part also gets the year page (so its nav is the year site's own) but only its declaration
-    pages are kept when the parts are joined (join_parts).
+    pages are kept when the parts are joined (join_parts). The part's year page is only its front matter:
+    a declaration page sees the year page only through the nav, which names it (site.mkdocs_config), so its
+    long table need not be converted, templated and indexed again in every part.
     """
     pages = [name for name in files if name.endswith(".md") and "/" not in name and name != "index.md"]
     parts = []
@@ -192,12 +198,18 @@ def split_parts(key: str, files: SiteFiles, work: Path) -> list[str]:
         part = f"{key}.part{number}"
         docs = work / part / "docs"
         docs.mkdir(parents=True)
-        shutil.copy(files.root / "index.md", docs / "index.md")
+        (docs / "index.md").write_text(_front_matter((files.root / "index.md").read_text("utf-8")), "utf-8")
         for name in pages[start:start + PART_PAGES]:
             (files.root / name).rename(docs / name)
             files.names.remove(name)
         parts.append(part)
     return parts
+
+
+def _front_matter(markdown: str) -> str:
+    if markdown.startswith("---\n") and "\n---\n" in markdown[3:]:
+        return markdown[:markdown.index("\n---\n", 3) + 5]
+    return ""
 
 
 def join_parts(year_dir: Path, parts: Sequence[Path], epoch: int) -> None:
@@ -284,12 +296,12 @@ def build_sites(
     for year, published in reused.items():
         shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
-        merge_search(tree, years, docs, frozen, reused)
+        merge_search(tree, years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}")
     return tree
 
 
 def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path],
-                 reused: Mapping[int, Path] | None = None) -> None:
+                 reused: Mapping[int, Path] | None = None, terms: Path | None = None) -> None:
     """One index for the whole site: the portal's, each year site's, and the declarations' own.
 
     An archived year contributes its snapshot's own index (declarations included) and keeps it untouched.
@@ -305,7 +317,7 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
         else:
             merged += search.rebase(index, f"{year}/")
     merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
-    search.write_index(tree, portal["config"], merged)
+    search.write_index(tree, portal["config"], merged, terms=terms)  # (terms: each page's, cached by content)
     for year in years:  # a year site searches everything too: the portal's index, through its root
         if year not in frozen:
             search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"), root="../search/")

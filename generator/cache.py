@@ -84,6 +84,10 @@ class Store:
         temporary.write_bytes(data)
         temporary.replace(path)
 
+    def filled(self) -> bool:
+        """Whether the store holds entries (a rebuild: most values will come from it)."""
+        return self.folder.is_dir() and any(sub.is_dir() and any(sub.iterdir()) for sub in self.folder.iterdir())
+
     def keep_only(self, names: Iterable[str]) -> None:
         """Drop every entry but these (those of the last build): the cache does not grow without end."""
         kept = {self.path(n) for n in names}

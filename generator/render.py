@@ -7,7 +7,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import PurePath
@@ -350,13 +350,13 @@ class Renderer:
         levels: dict[str, Level],
         options: PageOptions,
         settings: dict[str, Any],
-        memo: dict[Any, str] | None = None,
+        memo: MutableMapping[Any, str] | None = None,
     ):
         self.env = environment()
         self.options = options
         # Declaration pages by their inputs: the preview re-renders only what a saved file changed.
         # Callers share a memo only between renderers with the same levels and settings.
-        self.memo = {} if memo is None else memo
+        self.memo: MutableMapping[Any, str] = {} if memo is None else memo
         # The forms of one unit and year (its own and those of other kinds): the pages link to each other.
         self.unit_forms: dict[tuple[int, str], list[Document]] = {}
         self.common = {"options": options, "settings": settings, "levels": levels, "totals": totals,

@@ -229,25 +229,27 @@ def _script(kind: str, key: int | str, value: Any) -> str:
     return f"dcSearch.load({_json(kind)},{_json(key)},{_json(value)})\n"
 
 
-def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], root: str | None = None) -> None:
+def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], root: str | None = None,
+                terms: Path | None = None) -> None:
     """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module).
 
     With `root` (a live year site, whose record is the portal's rebased), the index is the portal's: the
     manifest only points there, and a year's pages search the whole site without a copy of every shard.
+    `terms`: a folder caching each page's terms by its content (search_cache), for rebuilds.
     """
     folder = site_dir / "search"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "search_index.json").write_text(_json({"config": config, "docs": docs}), encoding="utf-8")
     (folder / "search_index.js").unlink(missing_ok=True)  # Material's offline form: its search is not used
     if root is None:
-        write_shards(folder, pages_of(docs))
+        write_shards(folder, pages_of(docs), terms)
     else:
         for sub in ("t", "p"):
             shutil.rmtree(folder / sub, ignore_errors=True)
         (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
 
 
-def write_shards(folder: Path, pages: Sequence[Page]) -> None:
+def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None) -> None:
     for sub in ("t", "p"):
         shutil.rmtree(folder / sub, ignore_errors=True)
         (folder / sub).mkdir()
@@ -255,8 +257,11 @@ def write_shards(folder: Path, pages: Sequence[Page]) -> None:
     years: set[int] = set()
     kinds: set[str] = set()
     levels: set[str] = set()
+    from .search_cache import PageTerms  # (it imports this module)
+
+    cached = PageTerms(term_cache, _page_terms)
     for pid, page in enumerate(pages):
-        for term, mask in _page_terms(page).items():
+        for term, mask in cached.terms(page).items():
             postings.setdefault(term, array("Q")).extend((pid, mask))
             if term.startswith(FILTER + "l"):
                 levels.add(term[2:])
@@ -275,6 +280,7 @@ def write_shards(folder: Path, pages: Sequence[Page]) -> None:
     manifest = {"format": FORMAT, "shards": shards, "pages": len(pages), "years": sorted(years, reverse=True),
                 "kinds": sorted(kinds), "levels": [lv for lv in LEVELS if lv in levels]}
     (folder / "manifest.js").write_text(_script("m", 0, manifest), encoding="utf-8")
+    cached.keep_used()
 
 
 def _encode(flat: array[int]) -> str:

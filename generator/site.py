@@ -109,7 +109,9 @@ def build_all(
     the pages of this build.
     """
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
-    preload_jieba()  # once here, inherited by every forked build instead of loaded in each
+    # Loaded once here (~1 s), inherited by every forked build instead of loaded in each; with a filled page
+    # cache few pages are made, and a build that makes an indexed page loads it itself.
+    preload_jieba(load=pages is None or not cache.Store(pages).filled())
     used: list[str] = []
     if not parallel or (os.cpu_count() or 1) == 1:
         for done, path in enumerate(config_paths, 1):
@@ -130,11 +132,13 @@ def build_all(
     return results
 
 
-def preload_jieba() -> None:
+def preload_jieba(load: bool = True) -> None:
+    """Quiet jieba and (with `load`) load its dictionary, which Material's search plugin segments with."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    if load:
+        jieba.initialize()
 
 
 def build(config_path: Path, source_date_epoch: int, pages: Path | None = None) -> list[str]:
@@ -155,6 +159,7 @@ def build(config_path: Path, source_date_epoch: int, pages: Path | None = None) 
             if pages is None:
                 mkdocs_build(config)
                 return []
+            os.environ["DISCLOSE_TEMPLATE_CACHE"] = str(pages.with_name("templates"))  # (mkdocs_hooks.on_env)
             with page_cache.installed(cache.Store(pages), page_cache.site_key(config_path)) as found:
                 mkdocs_build(config)
             return sorted(found.used)

@@ -7,9 +7,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import copy_project
+import pytest
+from conftest import ROOT, copy_project
 from test_incremental import build, edit_leader
 
+from generator import check, check_cache
+from generator.check import Context, declaration_files
+from generator.config import load_levels
 from generator.synth import synthesize
 
 
@@ -73,3 +77,41 @@ def test_a_page_cache_entry_is_the_page_and_the_search_entries_it_gave(tmp_path:
     again = build(project)  # nothing changed: every page from the cache
     assert again == first
     assert b'"location":"units/' in again["search/search_index.json"]
+
+
+def test_a_rebuild_renders_and_indexes_again_only_the_changed_forms_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 4, years=1)
+    build(project)
+    folder = project / "build" / "cache" / "markdown-public" / "2025"
+    terms = project / "build" / "cache" / "search-public"
+    made, indexed = entries(folder), entries(terms)
+    assert len(made) == 4  # each declaration page's Markdown
+    assert len(indexed) >= 4  # each search page's terms (the declarations', the index pages')
+    edit_leader(paths[0])
+    again = build(project)
+    now, indexed_now = entries(folder), entries(terms)
+    assert len(now) == 4 and len(set(now) - set(made)) == 1
+    assert all(now[p] == made[p] for p in set(now) & set(made))
+    assert len(indexed_now) == len(indexed) and len(set(indexed_now) - set(indexed)) == 1  # the edited page's
+    assert cold(project) == again
+
+
+def test_the_check_in_workers_reports_what_the_check_in_one_process_reports(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files checked in forked workers keep their results in the cache, which the parent reads back: the
+    report is the one check.check_files gives, problems and documents alike (a broken file included)."""
+    content = tmp_path / "content"
+    synthesize(content, 6, years=2)
+    broken = sorted(content.glob("2025/*.yaml"))[0]
+    broken.write_text(broken.read_text("utf-8").replace("year: 2025", "year: [2025"), "utf-8")
+    other = sorted(content.glob("2024/*.yaml"))[0]
+    other.write_text(other.read_text("utf-8").replace("leader: ", "leader: 13912345678 ", 1), "utf-8")
+    ctx = Context(load_levels(ROOT / "site_config" / "indicators.yml"), content)
+    files = declaration_files([content])
+    expected = check.check_files(files, ctx)
+    monkeypatch.setattr(check_cache, "_PARALLEL_FROM", 2)
+    for _ in range(2):  # cold (checked in workers), then warm (every result from the cache)
+        report = check_cache.check_files(files, ctx, tmp_path / "cache", parallel=True)
+        assert report.problems == expected.problems and report.problems
+        assert report.documents == expected.documents and len(report.documents) == 5

@@ -1,0 +1,65 @@
+"""Render stage, cached (issue 18): a declaration page's Markdown is kept by everything it is made from.
+
+`render.Renderer.declaration` already keys its memo by the page's inputs — the source file and its hash,
+the file's problems and waivers, preview or not, the hashes of the unit's other forms it links to. What the
+memo's key leaves out is the same for every page of one build: the options (show_filer, the archive's banner
+and note), the levels and settings, and the templates and code (`cache.code_version`). `Memo` adds those and
+keeps the pages on disk, one folder per year, so that a rebuild renders only the pages whose inputs changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from . import cache
+from .model import Level
+from .render import PageOptions
+
+
+def context(levels: dict[str, Level], options: PageOptions, settings: dict[str, Any]) -> bytes:
+    """What every page of a build shares (the per-file problems and waivers are in each page's own key)."""
+    shared = (sorted(levels.items()), options.preview, options.show_filer, options.archive_banner,
+              options.archive_page, sorted(settings.items()))
+    return cache.code_version() + repr(shared).encode()
+
+
+class Memo(MutableMapping[Any, str]):
+    """Renderer.declaration's memo on disk (Markdown by key); remembers the keys used, to keep only those."""
+
+    def __init__(self, folder: Path, shared: bytes):
+        self.store = cache.Store(folder, ".md")
+        self.shared = shared
+        self.used: set[str] = set()
+
+    def _name(self, key: Any) -> str:
+        return cache.key(self.shared, repr(key))
+
+    def __getitem__(self, key: Any) -> str:
+        name = self._name(key)
+        data = self.store.get(name)
+        if data is None:
+            raise KeyError(key)
+        self.used.add(name)
+        return data.decode("utf-8")
+
+    def __contains__(self, key: object) -> bool:
+        return self.store.path(self._name(key)).is_file()
+
+    def __setitem__(self, key: Any, markdown: str) -> None:
+        name = self._name(key)
+        self.store.put(name, markdown.encode("utf-8"))
+        self.used.add(name)
+
+    def __delitem__(self, key: Any) -> None:
+        self.store.path(self._name(key)).unlink(missing_ok=True)
+
+    def __iter__(self) -> Iterator[Any]:
+        raise TypeError("the keys of a page memo on disk are hashes, not the renderer's keys")
+
+    def __len__(self) -> int:
+        return len(self.used)
+
+    def keep_used(self) -> None:
+        self.store.keep_only(self.used)
