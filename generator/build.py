@@ -268,10 +268,11 @@ def build_sites(
     parts = {k: split_parts(k, files, work) if stages.parallel else [] for k, files in sites.items() if k}
     years = sorted({*built, *kept}, reverse=True)
     configs = []
-    extra_nav = [{"问题清单": "problems.md"}] if options.preview else []
     builds = [(key, key) for key in sites] + [(part, key) for key, names in parts.items() for part in names]
     for folder, key in builds:
-        data_nav = {"数据下载": "data/index.md" if key == PORTAL else "data/"}  # a year site links to the portal's
+        # A year site links to the portal's pages (the downloads, the preview's problem list) by URL.
+        data_nav = {"数据下载": "data/index.md" if key == PORTAL else "data/"}
+        extra_nav = [{"问题清单": "problems.md" if key == PORTAL else "problems/"}] if options.preview else []
         config = site.mkdocs_config(project, work / site_key_dir(folder) / "docs", staging / site_key_dir(folder),
                                     int(key) if key else None, sorted({*years, *nav_years}, reverse=True),
                                     preview=options.preview,
