@@ -73,3 +73,14 @@ def test_indicator_table_shows_the_editions_columns_under_merged_levels(tabs: Ta
     for i, box in enumerate(_box(c) for c in cells.all()):
         assert abs(box["x"] - head_boxes[2 + i]["x"]) <= 1, labels[i]
     assert cells.nth(labels.index("指标值")).inner_text().strip() == value
+
+
+def test_hunan_overall_goal_keeps_its_filed_lines(tabs: Tabs) -> None:
+    """湖南's 年度总体绩效目标 is one filed text of numbered lines: the page breaks it where the file does."""
+    page = tabs.open(f"/2022/{EXAMPLES['湖南-整体']}/")
+    goal = page.locator("p.dc-overall-goal")
+    assert goal.inner_text().split("\n") == ["1. 示例：全面完成年度重点工作任务，公共服务覆盖率达到 95% 以上。",
+                                             "2. 示例：群众满意度不低于 90%。"]
+    assert page.locator("table.dc-funding").count() == 0 and page.locator("table.dc-projects").count() == 0
+    headings = [h.inner_text().strip().rstrip("¶") for h in page.locator("article h2").all()]
+    assert headings[:3] == ["部门(单位)职责", "年度总体绩效目标", "绩效指标"]
