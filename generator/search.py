@@ -36,6 +36,7 @@ from .forms import kind_of
 from .forms.base import Section
 from .forms.base import heading_slug as heading_slug  # the anchor of a heading, where it has long been
 from .model import Document
+from .search_cache import PageTerms
 
 FORMAT = 1
 PAGE_BITS = 30  # section bits per posting (JS bit operations are 32-bit); later sections share the last bit
@@ -257,8 +258,6 @@ def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = 
     years: set[int] = set()
     kinds: set[str] = set()
     levels: set[str] = set()
-    from .search_cache import PageTerms  # (it imports this module)
-
     cached = PageTerms(term_cache, _page_terms)
     for pid, page in enumerate(pages):
         for term, mask in cached.terms(page).items():

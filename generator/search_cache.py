@@ -13,15 +13,28 @@ import json
 import marshal
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Generic, Protocol, TypeVar
 
 from . import cache
 
-if TYPE_CHECKING:
-    from .search import Page
+
+class _Page(Protocol):
+    """What of a search.Page its terms depend on (named here, so that this module need not import search)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def sections(self) -> list[tuple[str, str, str]]: ...
 
 
-class PageTerms:
+Page = TypeVar("Page", bound=_Page)
+
+
+class PageTerms(Generic[Page]):
     """Terms of pages, from the cache folder where a page's content is unchanged (no folder: always made)."""
 
     def __init__(self, folder: Path | None, make: Callable[[Page], dict[str, int]]):

@@ -44,7 +44,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("results") / "p")
     for path in (PROJECT, PROJECT_RESULT, UNIT_RESULT):
         (project / "content" / "2021" / path.name).write_text(published(path), "utf-8")
-    (project / "content" / "2022").mkdir()
+    (project / "content" / "2022").mkdir(exist_ok=True)
     (project / "content" / "2022" / UNIT_RESULT.name).write_text(published(UNIT_RESULT).replace(
         "year: 2021", "year: 2022").replace("spent: 360.23, rate: 98.00%", "spent: 330.80, rate: 90.00%").replace(
         "score: 9.8}", "score: 9}").replace("total_score: 94.5", "total_score: 93.7"), "utf-8")

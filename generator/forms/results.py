@@ -23,6 +23,7 @@ from ..model import Document, Indicator, Money, ParsedValue, Share, Text
 from ..problems import Problem
 from ..rules import at
 from .base import Block, Sheets
+from .registry import KINDS, kind_of
 
 Place = tuple[str | int, ...]
 
@@ -204,8 +205,6 @@ def pairing(result_kind: str) -> Callable[[Sequence[Document]], Iterator[Problem
     together the year after)."""
 
     def rule(docs: Sequence[Document]) -> Iterator[Problem]:
-        from . import KINDS, kind_of  # the registry imports the kinds, which import this kit
-
         kind = KINDS[result_kind]
         target_kind = KINDS[kind.evaluates]
         results = [d for d in docs if kind_of(d.decl) is kind]
