@@ -13,16 +13,24 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from . import cache
+from . import cache, render
 from .model import Level
 from .render import PageOptions
+
+
+def templates() -> bytes:
+    """Every template as the renderer's environment loads it (not only the files: a caller may give the
+    environment another loader)."""
+    env = render.environment()
+    assert env.loader is not None
+    return repr([(name, env.loader.get_source(env, name)[0]) for name in sorted(env.list_templates())]).encode()
 
 
 def context(levels: dict[str, Level], options: PageOptions, settings: dict[str, Any]) -> bytes:
     """What every page of a build shares (the per-file problems and waivers are in each page's own key)."""
     shared = (sorted(levels.items()), options.preview, options.show_filer, options.archive_banner,
               options.archive_page, sorted(settings.items()))
-    return cache.code_version() + repr(shared).encode()
+    return cache.code_version() + templates() + repr(shared).encode()
 
 
 class Memo(MutableMapping[Any, str]):
