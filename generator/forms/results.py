@@ -204,7 +204,8 @@ def compare(results: Sequence[Any], keys: Sequence[tuple[str, str, str] | str], 
 
 
 def pairing(result_kind: str) -> Callable[[Sequence[Document]], Iterator[Problem]]:
-    """The corpus rule of a result kind: a result without its target form of that year (a note at its identity),
+    """The corpus rule of a result kind: a result without its target form of that year (a note at its identity; an
+    error once published, as a published result of a draft target: the data package's foreign key must hold),
     and a target form without its result once its year is closed (a note). Closed means earlier than the latest
     year with a result of this kind filed (the check does not read archive/; a year's self-evaluations arrive
     together the year after)."""
@@ -217,10 +218,12 @@ def pairing(result_kind: str) -> Callable[[Sequence[Document]], Iterator[Problem
         results = [d for d in docs if kind_of(d.decl) is kind]
         targets = {target_kind.key(d.decl): d for d in docs if kind_of(d.decl) is target_kind}
         for doc in results:
-            target = targets.get(kind.target_key(doc.decl))
+            target, published = targets.get(kind.target_key(doc.decl)), doc.decl.status == "published"
             if target is None:
-                yield at(doc, "RESULT_NO_TARGET", kind.identity[-1], year=doc.decl.year, kind=target_kind.title)
-            elif doc.decl.status == "published" and target.decl.status != "published":
+                # published, its data package row's foreign key would point at nothing: the package would not hold
+                yield at(doc, "RESULT_TARGET_MISSING" if published else "RESULT_NO_TARGET", kind.identity[-1],
+                         year=doc.decl.year, kind=target_kind.title)
+            elif published and target.decl.status != "published":
                 # the public page could not show the targets, and the data package's key would point at nothing
                 yield at(doc, "RESULT_TARGET_DRAFT", kind.identity[-1], kind=target_kind.title,
                          other=target.source.path)

@@ -131,7 +131,9 @@ indicators:
      actual: {s()}, coefficient: 100%, weight: 90, score: 90}}
 status: published
 """
-    return {"minimal-unit.yaml": unit, "minimal-unit--p-one.yaml": project,
+    second = project.split("project_name:")[0].replace("p-one", "p-two") + "project_name: 第二个项目\n" + \
+        "unit_name: 测试单位\ndepartment: 测试部门\nfiling_date: 2021-01-28\nmoney_unit: 万元\nstatus: published\n"
+    return {"minimal-unit.yaml": unit, "minimal-unit--p-one.yaml": project, "minimal-unit--p-two.yaml": second,
             "minimal-unit--p-one_result.yaml": result, "minimal-unit--p-two_result.yaml": sichuan,
             "minimal-unit_result.yaml": unit_result}
 
