@@ -66,6 +66,7 @@ costs:
 status: published
 """
     result = f"""form: project-result
+edition: 湖北-旧版
 year: 2021
 unit_id: minimal-unit
 project_id: p-one
@@ -74,8 +75,11 @@ department: {s()}
 unit_name: {s()}
 money_unit: 万元
 project_code: {s()}
+category: {s()}
+attribute: {s()}
+project_type: {s()}
 funds:
-  total: {{initial: 10, budget: 10, spent: 10, points: 10, rate: 100%, score: 10}}
+  total: {{budget: 10, spent: 10, points: 10, rate: 100%, score: 10}}
 expected_goal: {s()}
 achieved: {s()}
 indicators:
@@ -95,9 +99,6 @@ project_name: {s()}
 department: {s()}
 unit_name: {s()}
 money_unit: 万元
-category: {s()}
-attribute: {s()}
-project_type: {s()}
 funds:
   total: {{budget: 10, spent: 10, points: 10, rate: 100%, score: 10}}
 indicators:
