@@ -216,7 +216,14 @@ def workbook_bytes(decl: Form) -> bytes:
     assert kind.sheets, f"{kind.name}: no workbook"
     return xlsx.workbook([xlsx_sheet(title, blocks) for title, blocks in kind.sheets(decl)],
                          title=kind.workbook_title(decl), creator="disclose",
-                         created=dt.datetime.combine(decl.filing_date, dt.time()))
+                         created=dt.datetime.combine(_created(decl), dt.time()))
+
+
+def _created(decl: Form) -> dt.date:
+    """The workbook's creation date: its 填报日期, or (the self-evaluations may leave it out) 1 January of its
+    budget year, so that one form always gives the same bytes; no cell shows it."""
+    filed: dt.date | None = getattr(decl, "filing_date", None)
+    return filed or dt.date(int(decl.year), 1, 1)
 
 
 @functools.cache

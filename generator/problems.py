@@ -180,6 +180,9 @@ CODES: dict[str, Code] = {
         Code("PROJECT_ANNUAL_OVER_MID", E, "年度资金总额 {annual} 超过中期资金总额 {mid}"),
         Code("PROJECT_PERIOD", E, "项目期（起止年度）应包含 {year} 年，实为 {actual}"),
         Code("PROJECT_NO_UNIT_FORM", W, "{unit_id} 没有 {year} 年的部门整体支出绩效目标申报表，本项目表无从对应"),
+        Code("PROJECT_UNIT_UNPUBLISHED", E,
+             "本项目表将公开，而 {unit_id} {year} 年的部门整体支出绩效目标申报表{state}："
+             "数据包中项目表指向它的外键无处可指"),
         Code("PROJECT_NOT_LISTED", W, "项目名称 {name} 不在 {other} 的“项目支出情况”之中"),
         Code("PROJECT_FORM_MISSING", INFO,
              "项目支出情况中的项目 {name} 没有 {year} 年的项目支出绩效目标申报表（本单位本年度已有其他项目的申报表）"),
@@ -189,6 +192,7 @@ CODES: dict[str, Code] = {
         # -- the 绩效自评表 (project and unit self-evaluations)
         Code("RESULT_RATE", E,
              "{row}执行率 {actual} 与 全年执行数 {spent} ÷ 全年预算数 {budget} = {expected} 不符（超出填报精度）"),
+        Code("RESULT_ZERO_BUDGET", E, "{row}全年预算数为 0，执行率无从计算（全年执行数 {spent}，执行率 {rate}）"),
         Code("RESULT_FUND_PARTS", E, "年度资金总额的{column} {actual} 与其中各项之和 {expected} 不相等"),
         Code("RESULT_BUDGET_SCORE", E, "{row}得分 {actual} 应为 分值 {points} × 执行率 = {expected}（不超过分值）"),
         Code("RESULT_SCORE_OVER", E, "{title}得分 {actual} 超过其分值 {points}"),
@@ -198,7 +202,9 @@ CODES: dict[str, Code] = {
              "指标「{name}」得分 {actual} 应为 指标权重 {weight} × 得分系数 {coefficient} = {expected}"),
         Code("RESULT_NO_REASON", W, "指标「{name}」实际完成值 {actual} 未达到指标值 {target}，未填写偏差原因分析"),
         Code("RESULT_NO_TARGET", INFO, "{year} 年没有与本自评表对应的{kind}，无从对照"),
-        Code("RESULT_TARGET_DRAFT", W,
+        Code("RESULT_TARGET_MISSING", E,
+             "本自评表将公开，而 {year} 年没有对应的{kind}：公开页面无从对照，数据包中自评表指向申报表的外键无处可指"),
+        Code("RESULT_TARGET_DRAFT", E,
              "本自评表将公开，而对应的{kind} {other} 是草稿：公开页面无从对照，数据包的外键也无处可指"),
         Code("TARGET_NO_RESULT", INFO, "{year} 年度已结束（已有 {latest} 年度的自评表），本申报表尚无{kind}"),
         # -- goals and indicators

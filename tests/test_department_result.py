@@ -110,11 +110,15 @@ def test_a_nature_other_than_quantitative_or_qualitative_is_a_bad_enum(context: 
     assert found_ == [("BAD_ENUM", line_of(path, line), col_of(line, "nature"))]
 
 
-def test_a_result_without_its_unit_form_is_a_note(context: Context, tmp_path: Path) -> None:
-    path = write(tmp_path, result(), NAME)
+def test_a_result_without_its_unit_form_is_a_note_and_once_published_an_error(context: Context, tmp_path: Path
+                                                                              ) -> None:
+    path = write(tmp_path, result().replace("status: published", "status: draft"), NAME)
     report = check(context, path)
     assert [(p.code, p.line, p.col, p.severity.zh) for p in report.problems_of(path)] == [
         ("RESULT_NO_TARGET", line_of(path, "unit_id:"), 10, "提示")]
+    path = write(tmp_path / "published", result(), NAME)
+    assert [(p.code, p.line, p.col, p.severity.zh) for p in check(context, path).problems_of(path)] == [
+        ("RESULT_TARGET_MISSING", line_of(path, "unit_id:"), 10, "错误")]
 
 
 def test_a_unit_form_without_its_result_is_a_note_once_its_year_is_closed(context: Context, tmp_path: Path) -> None:

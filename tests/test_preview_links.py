@@ -37,11 +37,11 @@ def broken_links(site: Path, root: str) -> list[str]:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path:
                 continue  # external, or an anchor within the page
-            path = unquote(parts.path)
-            if path.startswith("/"):
+            path, base = unquote(parts.path), here
+            if path.startswith("/"):  # (from the site's root: for this link only, not the page's next ones)
                 assert path.startswith(root), f"{page}: {href} leaves the site"
-                path, here = path[len(root):] or ".", ""
-            target = site / posixpath.normpath(posixpath.join(here, path))
+                path, base = path[len(root):] or ".", ""
+            target = site / posixpath.normpath(posixpath.join(base, path))
             if not (target.is_file() or (target / "index.html").is_file()):
                 broken.append(f"{page.relative_to(site)} → {href}")
     return broken

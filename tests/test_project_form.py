@@ -123,8 +123,10 @@ def test_a_file_name_other_than_unit_and_project_is_refused(tmp_path: Path, cont
 
 
 def test_a_project_without_its_unit_form_is_a_warning_at_its_unit_id(tmp_path: Path, context: Context) -> None:
-    path = write(tmp_path, published())
+    path = write(tmp_path, published().replace("status: published", "status: draft"))
     assert found(check(context, path), path) == [("PROJECT_NO_UNIT_FORM", line_of(path, "unit_id:"), 10)]
+    path = write(tmp_path / "published", published())  # project_forms' key to declarations: nowhere to point
+    assert found(check(context, path), path) == [("PROJECT_UNIT_UNPUBLISHED", line_of(path, "unit_id:"), 10)]
 
 
 def test_a_project_not_in_the_unit_form_is_a_warning_at_its_name(tmp_path: Path, context: Context) -> None:

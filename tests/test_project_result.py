@@ -170,11 +170,16 @@ def test_an_unknown_edition_is_a_bad_enum(context: Context, tmp_path: Path) -> N
 # -- a result and its target --------------------------------------------------------------------------------------
 
 
-def test_a_result_without_its_target_form_is_a_note(context: Context, tmp_path: Path) -> None:
-    files, path = corpus(tmp_path, result(), target=False)
+def test_a_result_without_its_target_form_is_a_note_and_once_published_an_error(context: Context, tmp_path: Path
+                                                                                ) -> None:
+    files, path = corpus(tmp_path, result().replace("status: published", "status: draft"), target=False)
     report = check(context, *files)
     assert [(p.code, p.line, p.col, p.severity.zh) for p in report.problems_of(path)] == [
         ("RESULT_NO_TARGET", line_of(path, "project_id:"), 13, "提示")]
+    files, path = corpus(tmp_path / "published", result(), target=False)  # its data package key: nowhere to point
+    report = check(context, *files)
+    assert [(p.code, p.line, p.col, p.severity.zh) for p in report.problems_of(path)] == [
+        ("RESULT_TARGET_MISSING", line_of(path, "project_id:"), 13, "错误")]
 
 
 def test_a_target_without_its_result_is_a_note_once_its_year_is_closed(context: Context, tmp_path: Path) -> None:
@@ -215,12 +220,12 @@ def test_attainment_compares_quantities_only(target: str, actual: str | None, ve
     assert attainment(target, actual).text == verdict
 
 
-def test_a_published_result_of_a_draft_target_is_a_warning(context: Context, tmp_path: Path) -> None:
+def test_a_published_result_of_a_draft_target_is_an_error(context: Context, tmp_path: Path) -> None:
     unit = write(tmp_path, SEED.read_text("utf-8"), "guangshui-ldbxj")
     project = write(tmp_path, PROJECT.read_text("utf-8"), "guangshui-ldbxj--gsbx-office")  # a draft
     path = write(tmp_path, result(), NAME)
     report = check(context, unit, project, path)
     assert [(p.code, p.line, p.col, p.severity.zh) for p in report.problems_of(path)] == [
-        ("RESULT_TARGET_DRAFT", line_of(path, "project_id:"), 13, "警告")]
+        ("RESULT_TARGET_DRAFT", line_of(path, "project_id:"), 13, "错误")]
     draft = write(tmp_path, RESULT.read_text("utf-8"), NAME)  # both drafts: nothing to say
     assert check(context, unit, project, draft).problems_of(draft) == []

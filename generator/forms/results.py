@@ -2,8 +2,9 @@
 
 Both self-evaluation kinds (project_result/, department_result/) check the same sums: 执行率 = 全年执行数 ÷
 全年预算数, budget 得分 = 分值 × 执行率 (capped at 分值), Σ 分值, 总分 = Σ 得分, each 得分 ≤ its 分值. A filed
-value may differ from the exact result by one unit of its own last filed decimal place (98.77% for 80.00/81.00
-is 98.7654…%: legitimate; 98.70% is not), never more: the forms round, they do not adjust.
+value may differ from the exact result by half a unit of its own last filed decimal place, what rounding moves
+(98.77% for 80.00/81.00 is 98.7654…%: legitimate; 98.76% and 98.70% are not; at exactly half a unit, 12% and
+13% for 12.5%, either neighbour), never more: the forms round, they do not adjust (9.4 is never 10).
 
 A result is paired with its target form by its kind's `evaluates` (the target kind's name and key): the project
 result with the 项目 form of its year, unit and project_id; the unit result with the unit's 部门整体 form.
@@ -37,9 +38,10 @@ def unit_of(value: Money | Share) -> Decimal:
 
 
 def off(filed: Money | Share, expected: Decimal) -> bool:
-    """Whether a filed value is further from the exact one than one unit of its last filed place."""
+    """Whether a filed value is further from the exact one than rounding to its last filed place moves it (half
+    a unit; one unit let 10 stand for 9.01, a ceiling no form rounds to)."""
     number = filed.percent if isinstance(filed, Share) else filed.value
-    return abs(number - expected) > unit_of(filed)
+    return abs(number - expected) > unit_of(filed) / 2
 
 
 def shown(value: Decimal) -> str:
@@ -70,6 +72,10 @@ class Execution(Protocol):
 def execution_problems(doc: Document, row: Execution, place: Place, label: str) -> Iterator[Problem]:
     """执行率 = 全年执行数 ÷ 全年预算数; 得分 = 分值 × 执行率 (from the amounts or the filed rate), ≤ 分值."""
     exact = row.spent.value / row.budget.value * 100 if row.spent and row.budget and row.budget.value else None
+    if row.budget and not row.budget.value and ((row.spent and row.spent.value) or (row.rate and row.rate.percent)):
+        # a zero divisor: no rate to hold the filed one (or the 执行数) to — said, never passed over
+        yield at(doc, "RESULT_ZERO_BUDGET", *place, "budget", row=label, spent=row.spent or "未填",
+                 rate=row.rate or "未填")
     if row.rate and exact is not None and off(row.rate, exact):
         yield at(doc, "RESULT_RATE", *place, "rate", row=label, actual=row.rate.text, spent=row.spent,
                  budget=row.budget, expected=f"{shown(exact)}%")
@@ -106,7 +112,7 @@ def points_sum(doc: Document, parts: Sequence[Money | None], expected: Decimal, 
 
 def total_problems(doc: Document, total: Money | None, scores: Sequence[Money | None], *place: str | int
                    ) -> Iterator[Problem]:
-    """总分 = Σ 得分, within one unit of the 总分's last filed place."""
+    """总分 = Σ 得分, within rounding to the 总分's last filed place."""
     filed = [s.value for s in scores if s is not None]
     if total and filed and off(total, sum(filed, Decimal(0))):
         yield at(doc, "RESULT_TOTAL", *place, actual=total.text, expected=shown(sum(filed, Decimal(0))))
@@ -199,7 +205,8 @@ def compare(results: Sequence[Any], keys: Sequence[tuple[str, str, str] | str], 
 
 
 def pairing(result_kind: str) -> Callable[[Sequence[Document]], Iterator[Problem]]:
-    """The corpus rule of a result kind: a result without its target form of that year (a note at its identity),
+    """The corpus rule of a result kind: a result without its target form of that year (a note at its identity; an
+    error once published, as a published result of a draft target: the data package's foreign key must hold),
     and a target form without its result once its year is closed (a note). Closed means earlier than the latest
     year with a result of this kind filed (the check does not read archive/; a year's self-evaluations arrive
     together the year after)."""
@@ -210,10 +217,12 @@ def pairing(result_kind: str) -> Callable[[Sequence[Document]], Iterator[Problem
         results = [d for d in docs if kind_of(d.decl) is kind]
         targets = {target_kind.key(d.decl): d for d in docs if kind_of(d.decl) is target_kind}
         for doc in results:
-            target = targets.get(kind.target_key(doc.decl))
+            target, published = targets.get(kind.target_key(doc.decl)), doc.decl.status == "published"
             if target is None:
-                yield at(doc, "RESULT_NO_TARGET", kind.identity[-1], year=doc.decl.year, kind=target_kind.title)
-            elif doc.decl.status == "published" and target.decl.status != "published":
+                # published, its data package row's foreign key would point at nothing: the package would not hold
+                yield at(doc, "RESULT_TARGET_MISSING" if published else "RESULT_NO_TARGET", kind.identity[-1],
+                         year=doc.decl.year, kind=target_kind.title)
+            elif published and target.decl.status != "published":
                 # the public page could not show the targets, and the data package's key would point at nothing
                 yield at(doc, "RESULT_TARGET_DRAFT", kind.identity[-1], kind=target_kind.title,
                          other=target.source.path)

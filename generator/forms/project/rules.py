@@ -96,8 +96,13 @@ def in_unit_form(docs: Sequence[Document]) -> Iterator[Problem]:
         if not isinstance(decl, ProjectForm):
             continue
         unit = units.get((decl.year, decl.unit_id))
+        if decl.status == "published" and (unit is None or unit.decl.status != "published"):
+            # project_forms' foreign key to declarations would point at nothing: the published package would not hold
+            yield at(doc, "PROJECT_UNIT_UNPUBLISHED", "unit_id", year=decl.year, unit_id=decl.unit_id,
+                     state="不存在" if unit is None else f"（{unit.source.path}）是草稿")
         if unit is None:
-            yield at(doc, "PROJECT_NO_UNIT_FORM", "unit_id", year=decl.year, unit_id=decl.unit_id)
+            if decl.status != "published":
+                yield at(doc, "PROJECT_NO_UNIT_FORM", "unit_id", year=decl.year, unit_id=decl.unit_id)
             continue
         rows = [(i, p) for i, p in enumerate(unit.decl.projects) if p.name == decl.project_name]
         if not rows:

@@ -11,8 +11,8 @@ from ...privacy import personal_data
 from ...problems import Problem
 from ...rules import Context, Rule, at, level_problems, phone_format, reads
 from ..results import MISSED, attainment, execution_problems, points_sum, score_over, total_problems
-from .editions import EDITIONS, FUNDS, ResultEdition
-from .model import FundRow, ProjectResult, ResultFunds
+from .editions import EDITIONS, FUNDS, INDICATORS, ResultEdition
+from .model import FundRow, ProjectResult, ResultFunds, ResultIndicator
 
 ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
 
@@ -94,6 +94,38 @@ def indicator_levels(doc: Document, ctx: Context) -> Iterator[Problem]:
     return level_problems(doc, ctx, as_indicators(doc.decl))
 
 
+def _title(model: type, name: str) -> str:
+    return str(next(f.metadata["title"] for f in dataclasses.fields(model) if f.name == name))
+
+
+@reads("funds", "indicators", "edition", "category", "attribute", "project_type", "conclusion", "issues",
+       "measures")
+def not_in_edition(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """A cell filed that the file's print has no place for (湖北-旧版 has no 年初预算数, only 四川 has 评价结论, only
+    湖北-旧版 ticks 项目类别…): the page would not show it while the downloads publish it, so it is said."""
+    decl: ProjectResult = doc.decl
+    edition = edition_of(decl)
+    printed = f"{edition.name}（{edition.title}）"
+    header = {"category": edition.ticks, "attribute": edition.ticks, "project_type": edition.ticks,
+              "conclusion": edition.closing, "issues": edition.closing, "measures": edition.closing}
+    for name, shown in header.items():
+        if getattr(decl, name) and not shown:
+            yield at(doc, "NOT_IN_EDITION", name, what=_title(ProjectResult, name), edition=printed)
+    fund_columns = {name for name, _ in edition.fund_columns}
+    for row_name, label in ROWS.items():
+        row: FundRow | None = getattr(decl.funds, row_name)
+        for column in FUNDS:
+            if row is not None and column not in fund_columns and getattr(row, column) is not None:
+                yield at(doc, "NOT_IN_EDITION", "funds", row_name, column,
+                         what=f"{label}的{_title(FundRow, column)}", edition=printed)
+    indicator_columns = {name for name, _ in edition.indicator_columns}
+    for i, ind in enumerate(decl.indicators):
+        for column in INDICATORS:
+            if column not in indicator_columns and getattr(ind, column):
+                yield at(doc, "NOT_IN_EDITION", "indicators", i, column,
+                         what=f"指标「{ind.name}」的{_title(ResultIndicator, column)}", edition=printed)
+
+
 RULES: tuple[Rule, ...] = (
     phone_format,
     personal_data,
@@ -104,4 +136,5 @@ RULES: tuple[Rule, ...] = (
     total_adds_up,
     missed_without_reason,
     indicator_levels,
+    not_in_edition,
 )
