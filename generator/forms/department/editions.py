@@ -73,9 +73,11 @@ class DepartmentEdition(Edition):
         return dict(self.long_term_columns + self.annual_columns)
 
 
-HUBEI_2021 = DepartmentEdition("湖北-2021", "部门整体支出绩效目标申报表")
+# The header fields every print but 湖南's has (the model leaves them optional for 湖南's sake).
+_HEADER = ("filing_date", "money_unit")
+HUBEI_2021 = DepartmentEdition("湖北-2021", "部门整体支出绩效目标申报表", needs=_HEADER)
 HUBEI_2022 = DepartmentEdition(
-    "湖北-2022", "部门整体支出绩效目标申报表",
+    "湖北-2022", "部门整体支出绩效目标申报表", needs=_HEADER,
     income_rows=("财政拨款", "财政专户管理资金", "单位资金"),
     expenditure_rows=("人员类项目支出", "运转类项目支出", "特定目标类项目支出"),
     history_offsets=(1, 2), history_labels=("上年金额", "前年金额"), funding_heads=("资金分类", "资金性质"),
@@ -86,6 +88,7 @@ HUBEI_2022 = DepartmentEdition(
 )
 HUNAN = DepartmentEdition(
     "湖南-整体", "部门整体绩效目标表", template="declaration_hunan.md.j2",
+    withheld=("-funding.csv", "-projects.csv"),
     funding=False, history_offsets=(), long_term_columns=HUNAN_COLUMNS, annual_columns=HUNAN_COLUMNS,
     required=("value_type", "value"), blank_rows=False, filing_date=False, signed=False,
     required_sections=(("functions",), ("annual", "goals")),

@@ -103,8 +103,9 @@ class Declaration:
     year: Year = f("预算年度", "申报表所属预算年度，与文件所在目录一致")
     unit_id: UnitId = f("单位编号", "单位的稳定编号（小写字母、数字、连字符），用于文件名和网址")
     unit_name: Text = f("部门（单位）名称", "部门（单位）名称，按原表填写")
-    filing_date: dt.date = f("填报日期", "填报日期，YYYY-MM-DD")
-    money_unit: Text = f("金额单位", "金额单位，如 万元")
+    # Required by every print that has them (editions.py `needs`: the loader reports them missing), not by 湖南's.
+    filing_date: dt.date | None = f("填报日期", "填报日期，YYYY-MM-DD（湖南-整体 无此项）", None)
+    money_unit: Text | None = f("金额单位", "金额单位，如 万元（湖南-整体 无此项）", None)
     leader: Text | None = f("单位领导审签", "单位领导审签人", None)
     filer: Text | None = f("填报人", "填报人", None)
     phone: Text | None = f("联系电话", "联系电话；个人手机号在公开网站上打码显示", None)
