@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...model import Indicator, Money, Share, Status, Text, UnitId, Waiver, Year, f
-from .editions import EditionName
+from .editions import PROJECT_TYPES, YITIHUA_PROJECT_TYPES, EditionName
 
-PROJECT_TYPES = ("常年性项目", "延续性项目", "一次性项目")
+__all__ = ["PROJECT_TYPES"]  # the seed's 项目类型 (the importer's template offers them)
 
 @dataclass(frozen=True, slots=True)
 class FundingRow:
@@ -70,7 +70,8 @@ class Funding:
 class Project:
     name: Text = f("项目名称", "按预算支出项目名称填写")
     type: Text = f(
-        "项目类型", "常年性项目、延续性项目（填起止年度）或一次性项目", enum=PROJECT_TYPES
+        "项目类型", "常年性项目、延续性项目（填起止年度）或一次性项目；湖北-2022 为支出项目类别："
+        "人员类项目、运转类项目或特定目标类项目", enum=PROJECT_TYPES + YITIHUA_PROJECT_TYPES
     )
     total_budget: Money | None = f("项目总预算", "项目总预算", None)
     budget: Money | None = f("项目本年度预算", "项目本年度预算", None)
