@@ -1,5 +1,5 @@
-"""湖北-2022's 项目支出情况: its 支出项目类别 is one of the classes its 支出构成 rows total (人员类、运转类、特定目标类),
-and the 特定目标类 projects' 本年度预算 add up to the 特定目标类项目支出 row (the seed's 项目支出: PROJECT_SUM)."""
+"""湖北-2022's 项目支出情况: its 支出项目类别 is one of the classes its 支出构成 rows total
+(人员类、运转类、特定目标类), and the 特定目标类 projects' 本年度预算 add up to the 特定目标类项目支出 row (the seed's 项目支出: PROJECT_SUM)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def test_hubei_2022_category_is_the_yitihua_class(write_decl: Callable[..., Path
                                                    run_check: Callable[..., Report]) -> None:
     path = _variant(write_decl, "type: 特定目标类项目 ", "type: 常年性项目 ")
     assert _errors(run_check(path)) == [
-        ("PROJECT_TYPE", TYPE_LINE, 11, "支出项目类别应为 人员类项目、运转类项目、特定目标类项目 之一，实为 常年性项目")]
+        ("PROJECT_TYPE", TYPE_LINE, 11,
+         "支出项目类别应为 人员类项目、运转类项目、特定目标类项目 之一，实为 常年性项目")]
 
 
 def test_the_seed_keeps_its_vocabulary_and_message(write_decl: Callable[..., Path],
