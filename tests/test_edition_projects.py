@@ -1,5 +1,6 @@
 """湖北-2022's 项目支出情况: its 支出项目类别 is one of the classes its 支出构成 rows total
-(人员类、运转类、特定目标类), and the 特定目标类 projects' 本年度预算 add up to the 特定目标类项目支出 row (the seed's 项目支出: PROJECT_SUM)."""
+(人员类、运转类、特定目标类), and the 特定目标类 projects' 本年度预算 add up to the 特定目标类项目支出 row
+(the seed's 项目支出: PROJECT_SUM)."""
 
 from __future__ import annotations
 
