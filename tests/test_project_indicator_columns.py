@@ -1,6 +1,6 @@
 """The project form's indicator rows may fill the columns 一体化 exports carry (计算符号, 计量单位, 指标值类型,
-指标内容, 评(扣)分标准, 备注 …): its page shows them (not only 指标名称 | 指标值 | 绩效标准), its indicator CSV has them, and
-the check compares them with the 指标值 as the 部门整体 form's does."""
+指标内容, 评(扣)分标准, 备注 …): its page shows them (not only 指标名称 | 指标值 | 绩效标准), its indicator CSV
+has them, and the check compares them with the 指标值 as the 部门整体 form's does."""
 
 from __future__ import annotations
 
