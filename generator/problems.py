@@ -219,6 +219,8 @@ CODES: dict[str, Code] = {
         Code("FUNDING_ROW_UNKNOWN", W, "{side}中的“{actual}”不是{edition}的资金项目（{allowed}）"),
         # -- disclose import (position: 工作簿:工作表!单元格)
         Code("IMPORT_UNREADABLE", E, "无法读取工作簿：{detail}"),
+        Code("IMPORT_EDITION", E, "这是 {edition} 表式的申报表（见“{label}”）：disclose import 只读 湖北-2021 表式，"
+             "本表未导入；请按 docs/editions.md 录入 YAML（edition: {edition}）"),
         Code("IMPORT_NO_FORM", E, "工作簿中没有可识别的{title}（未找到表题或“部门（单位）名称”“一级指标”等标签）"),
         Code("IMPORT_LABEL_MISSING", E, "未找到标签“{label}”（{title}），该部分未导入"),
         Code("IMPORT_VALUE_MISSING", E, "{title}未填写"),
