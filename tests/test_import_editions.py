@@ -12,7 +12,9 @@ from test_import import codes, filled, find, levels, mutate, run, seed  # noqa: 
 
 from generator.forms.department.model import Declaration
 
-HUNAN_HEAD = ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "计量单位", "指标解释", "评(扣)分标准", "备注"]
+HUNAN_HEAD = ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "计量单位", "指标解释", "评(扣)分标准",
+              "备注"]
+HUNAN_ROW = ["产出指标", "数量指标", "服务人次", "定量", "≥12000", "人次", "全年服务人次", "完成得满分"]
 
 
 def hunan_workbook(path: Path) -> Path:
@@ -28,7 +30,7 @@ def hunan_workbook(path: Path) -> Path:
     ws.merge_range(3, 1, 3, 8, "全面完成年度重点工作任务。")
     for c, head in enumerate(HUNAN_HEAD):
         ws.write(4, c, head)
-    for c, value in enumerate(["产出指标", "数量指标", "服务人次", "定量", "≥12000", "人次", "全年服务人次", "完成得满分"]):
+    for c, value in enumerate(HUNAN_ROW):
         ws.write(5, c, value)
     wb.close()
     return path
