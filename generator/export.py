@@ -220,7 +220,7 @@ def workbook_bytes(decl: Form) -> bytes:
 
 
 def _created(decl: Form) -> dt.date:
-    """The workbook's creation date: its 填报日期, or (the self-evaluations may leave it out) 1 January of its
+    """The workbook's creation date: its 填报日期, or (a self-evaluation or a 湖南 print may have none) 1 January of its
     budget year, so that one form always gives the same bytes; no cell shows it."""
     filed: dt.date | None = getattr(decl, "filing_date", None)
     return filed or dt.date(int(decl.year), 1, 1)
@@ -353,7 +353,7 @@ def declaration_files(doc: Document, decl: Form, workbook: bytes, data: bytes, *
         f"{stem}.json": data,
         f"{stem}.yaml": source_yaml(doc, decl, masked=masked).encode("utf-8"),
     }
-    assert list(files) == [stem + d.suffix for d in kind.downloads]
+    assert list(files) == [stem + d.suffix for d in kind.offered(decl)]
     return files
 
 
@@ -465,12 +465,17 @@ def add_packages(
     _add(sites[PORTAL], files, strict=strict)
     sites[PORTAL]["data/index.md"] = environment().get_template("data.md.j2").render(
         settings=settings, tables=tables, everything=Package(title, "", _sizes(files)), years=years,
-        downloads=DOWNLOADS, schemas=[(k.schema_file, "申报表" if k.name == forms.DEFAULT else k.title)
-                                      for k in forms.KINDS.values()])
+        downloads=DOWNLOADS, offered=_offered,
+        schemas=[(k.schema_file, "申报表" if k.name == forms.DEFAULT else k.title) for k in forms.KINDS.values()])
 
 
 _DESCRIPTION = ("部门整体支出绩效目标申报表的公开数据：表头、资金情况、项目支出、文字条目、绩效目标与绩效指标。"
                 "金额与占比为原表文字；个人手机号已打码；只含已公开的申报表。")
+
+
+def _offered(decl: Form) -> set[str]:
+    """The download suffixes a form has (the 数据下载 page links no table its print lacks)."""
+    return {d.suffix for d in kind_of(decl).offered(decl)}
 
 
 def all_tables() -> list[Table]:

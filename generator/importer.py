@@ -21,6 +21,7 @@ from .formats import Bad, parse_id
 from .forms.department.model import Declaration
 from .importer_book import BookError, Sheet, read_book
 from .importer_download import is_download, locate_download
+from .importer_edition import edition_problem
 from .importer_form import KINDS, FormKind
 from .importer_locate import Found, Money, is_form, locate
 from .importer_source import SIDE_SUFFIX, cell_of, side_path
@@ -184,13 +185,22 @@ def import_book(book: Path, opts: Options, taken: dict[Path, Path]) -> list[Resu
         sheets = read_book(book)
     except BookError as err:
         return [Result(book, "—", [code("IMPORT_UNREADABLE").at(book.name, 1, 1, detail=str(err))])]
+    refused = {} if is_download(sheets) else {s.name: p for s in sheets if (p := edition_problem(s))}
     if is_download(sheets):  # disclose's own XLSX download: one declaration over several sheets
         forms = [(sheets[0], "disclose 下载", locate_download(sheets))]
     else:
-        forms = [(s, f"{k.names[0]}（{s.name}）", locate(s, k)) for s, k in _forms(sheets, KINDS)]
-    if not forms:
+        forms = [(s, f"{k.names[0]}（{s.name}）", locate(s, k)) for s, k in _forms(sheets, KINDS)
+                 if s.name not in refused]
+    if not forms and not refused:
         where = f"{book.name}:{sheets[0].name}!A1" if sheets else book.name
         return [Result(book, "—", [code("IMPORT_NO_FORM").at(where, 1, 1, title=KINDS[0].title)])]
+    # Another print's form is refused whole, never mis-read as the seed's (importer_edition.py).
+    return [Result(book, f"{KINDS[0].names[0]}（{name}）", [problem]) for name, problem in refused.items()] + (
+        _import_forms(book, forms, opts, taken))
+
+
+def _import_forms(book: Path, forms: Sequence[tuple[Sheet, str, Found]], opts: Options,
+                  taken: dict[Path, Path]) -> list[Result]:
     results = []
     for sheet, form, found in forms:
         unit_id = _resolve_id(found, book, sheet, len(forms) if opts.unit_id is None else 1, opts)

@@ -255,6 +255,15 @@ class _Converter:
                 values[name] = self.kept(_INVALID, (*where, name))
         return cls(**values)
 
+    def needed(self, node: yaml.Node, decl: Any, edition: Any) -> None:
+        """The fields the model leaves optional that the form's print requires (Edition.needs): one left out
+        is MISSING_KEY at the root, as the model's own required fields are, and the form incomplete."""
+        titles = {f.name: f.metadata["title"] for f in dataclasses.fields(decl)}
+        for name in edition.needs if edition else ():
+            if getattr(decl, name) is None and (name,) not in self.invalid:
+                self.report(node, "MISSING_KEY", key=name, title=titles[name])
+                self.invalid.add((name,))
+
     def pairs(self, node: yaml.MappingNode, fields: dict[str, Any], root: bool = False
               ) -> Iterator[tuple[str, yaml.Node]]:
         """The mapping's known keys and their value nodes; duplicates and strangers are reported."""
@@ -336,7 +345,10 @@ def convert(path: Path, node: yaml.Node, lines: Lines | None = None) -> tuple[An
     if isinstance(kind, Problem):
         converter.problems.append(kind)
         return _INVALID, converter
-    return converter.convert(node, kind.model, (), kind.title), converter
+    decl = converter.convert(node, kind.model, (), kind.title)
+    if decl is not _INVALID:
+        converter.needed(node, decl, kind.edition(decl))
+    return decl, converter
 
 
 def load_partial(path: Path) -> tuple[Document | None, list[Problem]]:

@@ -170,9 +170,9 @@ CODES: dict[str, Code] = {
         Code("SHARE_SUM", E, "{side}各行占比之和为 {actual}，应为 100%"),
         Code("TOTAL_SHARE", E, "{side}合计的占比填报为 {actual}，应为 100%"),
         # -- projects
-        Code("PROJECT_SUM", E, "项目支出 {expected} 与各项目本年度预算之和 {actual} 不相等"),
+        Code("PROJECT_SUM", E, "{row} {expected} 与{projects}本年度预算之和 {actual} 不相等"),
         Code("PROJECT_OVER_TOTAL", E, "项目本年度预算 {budget} 超过项目总预算 {total}"),
-        Code("PROJECT_TYPE", E, "项目类型应为 常年性项目、延续性项目、一次性项目 之一，实为 {actual}"),
+        Code("PROJECT_TYPE", E, "{label}应为 {expected} 之一，实为 {actual}"),
         Code("PROJECT_YEARS", E, "延续性项目应填写起止年度且包含 {year} 年，实为 {actual}"),
         # -- the 项目支出绩效目标申报表
         Code("FUND_TOTAL", E,
@@ -225,6 +225,8 @@ CODES: dict[str, Code] = {
         Code("FUNDING_ROW_UNKNOWN", W, "{side}中的“{actual}”不是{edition}的资金项目（{allowed}）"),
         # -- disclose import (position: 工作簿:工作表!单元格)
         Code("IMPORT_UNREADABLE", E, "无法读取工作簿：{detail}"),
+        Code("IMPORT_EDITION", E, "这是 {edition} 表式的申报表（见“{label}”）：disclose import 只读 湖北-2021 表式，"
+             "本表未导入；请按 docs/editions.md 录入 YAML（edition: {edition}）"),
         Code("IMPORT_NO_FORM", E, "工作簿中没有可识别的{title}（未找到表题或“部门（单位）名称”“一级指标”等标签）"),
         Code("IMPORT_LABEL_MISSING", E, "未找到标签“{label}”（{title}），该部分未导入"),
         Code("IMPORT_VALUE_MISSING", E, "{title}未填写"),

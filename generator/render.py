@@ -20,6 +20,7 @@ from .chart import bar_chart
 from .config import public_filer_fields
 from .formats import RESERVED_IDS
 from .forms import DEFAULT, KINDS, kind_of
+from .forms.department.editions import edition_of
 from .forms.department.model import Declaration, FundingRow, FundingTotal, column_cell, column_total, total_value
 from .forms.department_result.history import history_chart, result_history
 from .model import Document, Form, Indicator, Level, Money, Share
@@ -244,7 +245,9 @@ def totals(decl: Declaration) -> tuple[Cell, Cell]:
 
 
 def _project_row(decl: Declaration) -> FundingRow | None:
-    rows = [r for r in (decl.funding.expenditure if decl.funding else ()) if r.name == "项目支出"]
+    """The 支出构成 row of spending on projects: 项目支出, in 一体化's print 特定目标类项目支出 (editions.py)."""
+    name = edition_of(decl).project_row
+    rows = [r for r in (decl.funding.expenditure if decl.funding else ()) if r.name == name]
     return rows[0] if rows else None
 
 

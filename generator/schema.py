@@ -59,6 +59,9 @@ def json_schema(kind: FormKind | None = None) -> dict[str, Any]:
                                                "description": f"表种：{kind.name}（{kind.title}）"},
                               **root["properties"]}
         root["required"] = [forms.FORM_KEY, *root["required"]]
+    needs = _edition_needs(kind)
+    if needs:
+        root["allOf"] = needs
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE + kind.schema_file,
@@ -67,6 +70,19 @@ def json_schema(kind: FormKind | None = None) -> dict[str, Any]:
         **root,
         "$defs": dict(sorted(defs.items())),
     }
+
+
+def _edition_needs(kind: FormKind) -> list[dict[str, Any]]:
+    """What each print requires beyond the model (Edition.needs): required when the file names that print
+    (the default one also when it names none), as the loader requires it."""
+    out = []
+    for i, edition in enumerate(kind.editions):
+        if edition.needs:
+            named: dict[str, Any] = {"properties": {"edition": {"const": edition.name}}, "required": ["edition"]}
+            unnamed = [{"not": {"required": ["edition"]}}, {"properties": {"edition": {"type": "null"}}}]
+            condition = {"anyOf": [named, *unnamed]} if i == 0 else named
+            out.append({"if": condition, "then": {"required": list(edition.needs)}})
+    return out
 
 
 def schema_text(kind: FormKind | None = None) -> str:

@@ -44,6 +44,12 @@ class Edition:
     name: str  # the file's `edition:` value, e.g. 湖北-2022
     title: str  # zh-CN, the printed form's title in this edition
     template: str = ""  # the page's template where the edition prints another layout ("" = the kind's)
+    # Downloads (their suffixes) this print has no table for (湖南's 部门整体 form: no funding, no projects):
+    # neither written nor linked, rather than offered empty.
+    withheld: tuple[str, ...] = ()
+    # Top-level fields the model leaves optional (other prints lack them) that this print requires: the
+    # loader reports one missing as MISSING_KEY where the model's own required fields are reported.
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,12 @@ class FormKind:
         """The edition a form is printed in (None for a kind without editions)."""
         named = getattr(decl, "edition", None)
         return next((e for e in self.editions if e.name == named), self.editions[0] if self.editions else None)
+
+    def offered(self, decl: Form) -> tuple[Download, ...]:
+        """The downloads this form has: the kind's, less those its print has no table for."""
+        edition = self.edition(decl)
+        withheld = edition.withheld if edition else ()
+        return tuple(d for d in self.downloads if d.suffix not in withheld)
 
     def label(self, decl: Form) -> str:
         """What a list of forms (the year page's, say) calls this one."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ...datapackage import LINE, titled
 from ..base import Block, Download, Sheets
@@ -74,9 +74,12 @@ _SHEET_SECTIONS = {"资金情况": ("funding",), "任务": ("tasks",), "项目":
 
 
 def csvs(decl: Declaration) -> dict[str, Block]:
-    """The CSVs beside the workbook, by their suffix after the unit id."""
-    return {"-funding.csv": funding_block(decl), "-projects.csv": titled(TABLE["projects"], decl),
-            "-indicators.csv": titled(TABLE["indicators"], decl)}
+    """The CSVs beside the workbook, by their suffix after the unit id (none for a table the print lacks)."""
+    blocks: dict[str, Callable[[], Block]] = {
+        "-funding.csv": lambda: funding_block(decl), "-projects.csv": lambda: titled(TABLE["projects"], decl),
+        "-indicators.csv": lambda: titled(TABLE["indicators"], decl)}
+    withheld = edition_of(decl).withheld
+    return {suffix: block() for suffix, block in blocks.items() if suffix not in withheld}
 
 
 def workbook_title(decl: Declaration) -> str:

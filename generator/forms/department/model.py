@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...model import Indicator, Money, Share, Status, Text, UnitId, Waiver, Year, f
-from .editions import EditionName
+from .editions import PROJECT_TYPES, YITIHUA_PROJECT_TYPES, EditionName
 
-PROJECT_TYPES = ("常年性项目", "延续性项目", "一次性项目")
+__all__ = ["PROJECT_TYPES"]  # the seed's 项目类型 (the importer's template offers them)
 
 @dataclass(frozen=True, slots=True)
 class FundingRow:
@@ -70,7 +70,8 @@ class Funding:
 class Project:
     name: Text = f("项目名称", "按预算支出项目名称填写")
     type: Text = f(
-        "项目类型", "常年性项目、延续性项目（填起止年度）或一次性项目", enum=PROJECT_TYPES
+        "项目类型", "常年性项目、延续性项目（填起止年度）或一次性项目；湖北-2022 为支出项目类别："
+        "人员类项目、运转类项目或特定目标类项目", enum=PROJECT_TYPES + YITIHUA_PROJECT_TYPES
     )
     total_budget: Money | None = f("项目总预算", "项目总预算", None)
     budget: Money | None = f("项目本年度预算", "项目本年度预算", None)
@@ -103,8 +104,9 @@ class Declaration:
     year: Year = f("预算年度", "申报表所属预算年度，与文件所在目录一致")
     unit_id: UnitId = f("单位编号", "单位的稳定编号（小写字母、数字、连字符），用于文件名和网址")
     unit_name: Text = f("部门（单位）名称", "部门（单位）名称，按原表填写")
-    filing_date: dt.date = f("填报日期", "填报日期，YYYY-MM-DD")
-    money_unit: Text = f("金额单位", "金额单位，如 万元")
+    # Required by every print that has them (editions.py `needs`: the loader reports them missing), not by 湖南's.
+    filing_date: dt.date | None = f("填报日期", "填报日期，YYYY-MM-DD（湖南-整体 无此项）", None)
+    money_unit: Text | None = f("金额单位", "金额单位，如 万元（湖南-整体 无此项）", None)
     leader: Text | None = f("单位领导审签", "单位领导审签人", None)
     filer: Text | None = f("填报人", "填报人", None)
     phone: Text | None = f("联系电话", "联系电话；个人手机号在公开网站上打码显示", None)

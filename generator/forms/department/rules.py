@@ -25,7 +25,7 @@ from ...rules import (
     value_problems,
 )
 from .editions import Columns, edition_of
-from .model import PROJECT_TYPES, Declaration, FundingRow, FundingTotal, column_cell, column_sum, total_value
+from .model import Declaration, FundingRow, FundingTotal, column_cell, column_sum, total_value
 
 PUBLICATION_DAYS = 20  # 预算法: disclose within 20 days of approval
 
@@ -174,18 +174,23 @@ def total_shares(doc: Document, ctx: Context) -> Iterator[Problem]:
 # -- projects ----------------------------------------------------------------------------------
 
 
-@reads("funding", "projects")
+@reads("funding", "projects", "edition")
 def projects_sum(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """The print's project row (项目支出; 一体化: 特定目标类项目支出) is the Σ 本年度预算 of its projects."""
+    edition = edition_of(doc.decl)
     funding = doc.decl.funding
-    rows = [(i, r) for i, r in enumerate(funding.expenditure if funding else ()) if r.name == "项目支出"]
+    rows = [(i, r) for i, r in enumerate(funding.expenditure if funding else ()) if r.name == edition.project_row]
     if not rows or rows[0][1].amount is None:
         return
     i, row = rows[0]
     assert row.amount
-    budgets = sum((p.budget.value for p in doc.decl.projects if p.budget), Decimal(0))
+    if edition.project_class and any(p.type not in edition.project_types for p in doc.decl.projects):
+        return  # which projects count is unknown until PROJECT_TYPE is fixed
+    budgets = sum((p.budget.value for p in doc.decl.projects if p.budget and edition.counted(p.type)), Decimal(0))
     if budgets != row.amount.value:
+        projects = f"各{edition.project_class}" if edition.project_class else "各项目"
         yield at(doc, "PROJECT_SUM", "funding", "expenditure", i, "amount",
-                  expected=row.amount.text, actual=budgets)
+                  row=edition.project_row, projects=projects, expected=row.amount.text, actual=budgets)
 
 
 @reads("projects")
@@ -196,12 +201,13 @@ def project_budgets(doc: Document, ctx: Context) -> Iterator[Problem]:
                       budget=p.budget.text, total=p.total_budget.text)
 
 
-@reads("projects", "year")
+@reads("projects", "year", "edition")
 def project_types(doc: Document, ctx: Context) -> Iterator[Problem]:
-    year = doc.decl.year
+    year, edition = doc.decl.year, edition_of(doc.decl)
     for i, p in enumerate(doc.decl.projects):
-        if p.type not in PROJECT_TYPES:
-            yield at(doc, "PROJECT_TYPE", "projects", i, "type", actual=p.type)
+        if p.type not in edition.project_types:
+            yield at(doc, "PROJECT_TYPE", "projects", i, "type", label=edition.project_type_label,
+                      expected="、".join(edition.project_types), actual=p.type)
         elif p.type == "延续性项目" and not (p.from_year and p.to_year and p.from_year <= year <= p.to_year):
             span = f"{p.from_year or '？'}–{p.to_year or '？'}"
             yield at(doc, "PROJECT_YEARS", "projects", i, "type", year=year, actual=span)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...model import Indicator, Money, Status, Text, UnitId, Waiver, Year, f
+from .columns import columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +61,7 @@ class ProjectForm:
     costs: tuple[Cost, ...] = f("成本构成", "成本测算：每行一项成本构成，各项金额之和应等于年度资金总额", ())
     status: Status = f("状态", "draft（草稿，不公开）或 published（公开）", "draft")
     waivers: tuple[Waiver, ...] = f("豁免", "按原表公开而豁免的错误，每条须写明理由", ())
+
+    def indicator_columns(self, side: str) -> tuple[tuple[str, str], ...]:
+        """The columns the page shows of one indicator table (`mid_term` or `annual`): columns.py."""
+        return columns(getattr(self, f"{side}_indicators"))

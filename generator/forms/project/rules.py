@@ -7,7 +7,16 @@ from collections.abc import Iterator, Sequence
 from ...model import Document, Indicator, UnitId, Year
 from ...privacy import personal_data
 from ...problems import Problem, code
-from ...rules import Context, Rule, at, level_problems, phone_format, reads, value_problems
+from ...rules import (
+    Context,
+    Rule,
+    at,
+    column_problems,
+    level_problems,
+    phone_format,
+    reads,
+    value_problems,
+)
 from ..department.model import Declaration
 from .model import Funds, ProjectForm
 
@@ -70,6 +79,12 @@ def indicator_values(doc: Document, ctx: Context) -> Iterator[Problem]:
     return value_problems(doc, _indicators(doc.decl))
 
 
+@reads("mid_term_indicators", "annual_indicators")
+def indicator_columns(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """计算符号, 计量单位, 指标值类型 against the 指标值, for rows that fill them (as the 部门整体 form checks)."""
+    return column_problems(doc, _indicators(doc.decl))
+
+
 RULES: tuple[Rule, ...] = (
     phone_format,
     personal_data,
@@ -79,6 +94,7 @@ RULES: tuple[Rule, ...] = (
     costs_add_up,
     indicator_levels,
     indicator_values,
+    indicator_columns,
 )
 
 
