@@ -13,13 +13,14 @@ unmatched target indicator bears it, both compared with every whitespace removed
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
 from ..datapackage import Table, titled
-from ..model import Document, Indicator, Money, ParsedValue, Share, Text
+from ..model import Document, Indicator, Money, ParsedValue, Share, Sign, Text
 from ..problems import Problem
 from ..rules import at
 from .base import Block, Sheets
@@ -44,7 +45,10 @@ def off(filed: Money | Share, expected: Decimal) -> bool:
 
 def shown(value: Decimal) -> str:
     """An exact result for a message: at most four decimals, trailing zeros dropped (never a float)."""
-    text = format(value.quantize(Decimal("0.0001")), "f")
+    # Room for every integer digit: a tiny budget makes a rate of 27 digits, beyond the default context's 28
+    # once four decimals are added (quantize would raise InvalidOperation).
+    room = decimal.Context(prec=max(decimal.getcontext().prec, value.adjusted() + 6))
+    text = format(value.quantize(Decimal("0.0001"), context=room), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -119,9 +123,10 @@ _HOLDS = {"≥": lambda a, t: a >= t, ">": lambda a, t: a > t, "≤": lambda a, 
           "<": lambda a, t: a < t, "=": lambda a, t: a == t}
 
 
-def quantity(text: str | None) -> ParsedValue | None:
-    """Comparator, number and unit of a filed value, read as an indicator's 指标值 is (None: qualitative)."""
-    return Indicator(Text("-"), Text("-"), Text("-"), Text(text)).parsed if text else None
+def quantity(text: str | None, sign: Sign | None = None) -> ParsedValue | None:
+    """Comparator, number and unit of a filed value, read as an indicator's 指标值 is (None: qualitative): its
+    comparator completed by a 计算符号 column, its unit in one spelling (百分比 and ％ are %)."""
+    return Indicator(Text("-"), Text("-"), Text("-"), Text(text), sign=sign).measured if text else None
 
 
 @dataclass(frozen=True)
@@ -130,12 +135,13 @@ class Verdict:
     why: str = ""  # for 无法比较: why not
 
 
-def attainment(target: str | None, actual: str | None) -> Verdict:
+def attainment(target: str | None, actual: str | None, sign: Sign | None = None) -> Verdict:
     """Whether a 实际完成值 meets its target. Both must be quantities in the same unit; a bare target number is
-    a level to reach (≥); an actual with a comparator (≥95%) is no exact figure. Anything else is not guessed."""
+    a level to reach (≥) unless the target's 计算符号 column (`sign`, 一体化 prints) says otherwise; an actual
+    with a comparator (≥95%) is no exact figure. Anything else is not guessed."""
     if not target or not actual:
         return Verdict(NOT_COMPARABLE, "未填报")
-    t, a = quantity(target), quantity(actual)
+    t, a = quantity(target, sign), quantity(actual)
     if t is None or a is None:
         return Verdict(NOT_COMPARABLE, "定性表述")
     if a.comparator not in (None, "="):
@@ -190,7 +196,8 @@ def compare(results: Sequence[Any], keys: Sequence[tuple[str, str, str] | str], 
     rows = []
     for result, j in zip(results, pairs, strict=True):
         target = targets[j] if j is not None else None
-        verdict = attainment(target.value, result.own_actual) if target else Verdict(NOT_COMPARABLE, "申报表无对应指标")
+        verdict = (attainment(target.value, result.own_actual, target.sign) if target
+                   else Verdict(NOT_COMPARABLE, "申报表无对应指标"))
         rows.append(Comparison(result, target, verdict))
     return rows
 
