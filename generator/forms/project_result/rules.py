@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -11,20 +10,14 @@ from ...privacy import personal_data
 from ...problems import Problem
 from ...rules import Context, Rule, at, level_problems, phone_format, reads
 from ..results import MISSED, attainment, execution_problems, points_sum, score_over, total_problems
-from .editions import EDITIONS, FUNDS, ResultEdition
-from .model import FundRow, ProjectResult, ResultFunds
-
-ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
-
-
-def edition_of(decl: ProjectResult) -> ResultEdition:
-    return next((e for e in EDITIONS if e.name == decl.edition), EDITIONS[0])
+from .editions import FUNDS, edition_of
+from .model import FUND_ROWS, FundRow, ProjectResult, ResultFunds
 
 
 @reads("funds")
 def fund_sums(doc: Document, ctx: Context) -> Iterator[Problem]:
     """执行率 and 得分 of each 项目资金 row."""
-    for name, label in ROWS.items():
+    for name, label in FUND_ROWS.items():
         row: FundRow | None = getattr(doc.decl.funds, name)
         if row is not None:
             yield from execution_problems(doc, row, ("funds", name), label)
