@@ -21,6 +21,7 @@ from .config import public_filer_fields
 from .formats import RESERVED_IDS
 from .forms import DEFAULT, KINDS, kind_of
 from .forms.department.model import Declaration, FundingRow, FundingTotal, column_cell, column_total, total_value
+from .forms.department_result.history import history_chart, result_history
 from .model import Document, Form, Indicator, Level, Money, Share
 from .problems import Problem, headline
 
@@ -363,7 +364,7 @@ class Renderer:
                        "no_projects": no_projects, "unit_form": self.unit_form, "other_forms": self.other_forms,
                        "kind_of": lambda doc: kind_of(doc.decl), "form_named": self.form_named,
                        "target_of": self.target_of, "result_of": self.result_of,
-                       **{name: f for kind in KINDS.values() for name, f in kind.template_globals.items()}}
+                       "result_history": result_history, "history_chart": history_chart}
 
     def unit_form(self, doc: Document) -> Document | None:
         """The unit's own form (the default kind) of the document's year, if it is on the site."""

@@ -81,9 +81,6 @@ class FormKind:
     # target): the check pairs them (forms/results.py) and the pages link each to the other.
     evaluates: str = ""
     target_key: Callable[[Form], Key] = lambda decl: ()
-    # Functions the kind lends the shared templates (a unit's history page reads the unit's results through
-    # them), so that the render stage names no kind.
-    template_globals: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.schema_file:

@@ -12,7 +12,6 @@ from pathlib import Path
 from ..base import FormKind, Section, sections
 from ..results import pairing
 from .downloads import DOWNLOADS, TABLES, csvs, sheets, workbook_title
-from .history import history_chart, result_history
 from .model import UnitResult
 from .rules import RULES
 
@@ -48,5 +47,4 @@ KIND = FormKind(
     describes="每个预算单位每年一个自评文件 content/<年度>/<单位编号>_result.yaml，form: department-result",
     evaluates="department",
     target_key=lambda decl: (decl.year, decl.unit_id),
-    template_globals={"result_history": result_history, "history_chart": history_chart},  # _result_history.j2
 )
