@@ -3,15 +3,25 @@ a target's 计算符号 column and a unit's two spellings are read as the target
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from conftest import ROOT
 from test_department_result import BUDGET, SECOND, problems, result
 from test_project_form import line_of
 from test_project_result import col_of
 
 from generator.check import Context
 from generator.forms.results import MET, MISSED, NOT_COMPARABLE, attainment, shown
+from generator.load import load
+from generator.model import Text
+from generator.render import PageOptions, Renderer
+
+UNIT_RESULT = ROOT / "content" / "2021" / "guangshui-ldbxj_result.yaml"
+PROJECT_RESULT = ROOT / "content" / "2021" / "guangshui-ldbxj--gsbx-office_result.yaml"
 
 
 def test_an_exact_figure_beyond_28_digits_is_shown_not_raised() -> None:
@@ -48,3 +58,18 @@ def test_percent_spelled_out_is_percent() -> None:
     assert attainment("=100百分比", "100%").text == MET
     assert attainment("≥90％", "88%").text == MISSED
     assert attainment("≥90人", "88%").text == NOT_COMPARABLE
+
+
+@pytest.mark.parametrize(("show_filer", "shown"), [("name_and_phone", ["联系人", "联系电话"]), ("name", ["联系人"]),
+                                                   ("none", [])])
+def test_a_result_page_shows_the_filer_as_show_filer_allows(context: Context, show_filer: str,
+                                                            shown: list[str]) -> None:
+    """The personal rows follow the kind's filer_fields policy, and the 填报 list stays one HTML block."""
+    for path in (UNIT_RESULT, PROJECT_RESULT):
+        doc, _ = load(path)
+        assert doc is not None
+        doc = replace(doc, decl=replace(doc.decl, contact=Text("示例联系人"), phone=Text("0722-0000000")))
+        page = Renderer(context.levels, PageOptions(show_filer=show_filer), {}).declaration(doc)
+        meta = page[page.index('<dl class="dc-meta">'):page.index("</dl>")]
+        assert re.findall(r"<dt>(联系人|联系电话)</dt>", meta) == shown, path
+        assert "\n\n" not in meta
