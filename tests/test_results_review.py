@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from test_department_result import BUDGET, SECOND, problems, result
-from test_project_form import line_of
-from test_project_result import col_of
+from test_project_form import check, line_of
+from test_project_result import FISCAL, col_of, corpus
+from test_project_result import result as project_result
+from test_result_editions import HUBEI
 
 from generator.check import Context
 from generator.forms.results import MET, MISSED, NOT_COMPARABLE, attainment, shown
@@ -73,3 +75,15 @@ def test_a_result_page_shows_the_filer_as_show_filer_allows(context: Context, sh
         meta = page[page.index('<dl class="dc-meta">'):page.index("</dl>")]
         assert re.findall(r"<dt>(联系人|联系电话)</dt>", meta) == shown, path
         assert "\n\n" not in meta
+
+
+
+def test_a_fund_parts_problem_names_the_column_as_the_print_heads_it(context: Context, tmp_path: Path) -> None:
+    """湖北-旧版 heads 全年预算数 "预算数(A)": the message says so (the national print's word otherwise)."""
+    def message(**changes: str) -> str:
+        text = project_result(**changes, **{FISCAL: FISCAL.replace("budget: 10", "budget: 9")})
+        files, path = corpus(tmp_path, text)
+        return next(p.message for p in check(context, *files).problems_of(path) if p.code == "RESULT_FUND_PARTS")
+
+    assert "年度资金总额的预算数(A)" in message(**HUBEI)
+    assert "年度资金总额的全年预算数" in message()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -23,13 +24,18 @@ def fund_sums(doc: Document, ctx: Context) -> Iterator[Problem]:
             yield from execution_problems(doc, row, ("funds", name), label)
 
 
-@reads("funds")
+_AMOUNTS = {f.name: str(f.metadata["title"]) for f in dataclasses.fields(FundRow) if f.name in FUNDS[:3]}
+
+
+@reads("funds", "edition")
 def fund_parts(doc: Document, ctx: Context) -> Iterator[Problem]:
     """年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金, column by column, where the total and every part are
-    filed (exactly: amounts are added, not rounded)."""
+    filed (exactly: amounts are added, not rounded); the column named as the file's print heads it."""
     funds: ResultFunds = doc.decl.funds
     parts = [funds.fiscal, funds.carried, funds.other]
-    for column, label in zip(FUNDS[:3], ("年初预算数", "全年预算数", "全年执行数"), strict=True):
+    printed = dict(edition_of(doc.decl).fund_columns)
+    for column, title in _AMOUNTS.items():
+        label = printed.get(column) or title
         total = getattr(funds.total, column)
         cells = [getattr(p, column) for p in parts if p is not None and getattr(p, column) is not None]
         if total is not None and len(cells) == len(parts):
@@ -51,8 +57,7 @@ def points_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
     edition = edition_of(decl)
     budget, indicators = decl.funds.total.points, [i.points for i in decl.indicators]
     if edition.budget_points is not None and edition.points_total is not None:
-        if budget is not None and budget.value != edition.budget_points:
-            yield from points_sum(doc, [budget], edition.budget_points, "预算执行", "funds", "total", "points")
+        yield from points_sum(doc, [budget], edition.budget_points, "预算执行", "funds", "total", "points")
         yield from points_sum(doc, indicators, edition.points_total - edition.budget_points, "绩效指标",
                               "indicators")
     elif edition.points_total is not None:
