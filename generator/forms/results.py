@@ -20,27 +20,26 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..datapackage import Table, titled
-from ..model import Document, Indicator, Money, ParsedValue, Share, Sign, Text
+from ..model import Document, Indicator, Money, ParsedValue, Path_, Share, Sign, Text
 from ..problems import Problem
 from ..rules import at
 from .base import Block, Sheets
 from .registry import KINDS, kind_of
 
-Place = tuple[str | int, ...]
 
-
-def unit_of(value: Money | Share) -> Decimal:
-    """One unit of the value's last filed decimal place ("9.88" → 0.01, "10" → 1, "98.77%" → 0.01)."""
+def last_place(value: Money | Share) -> Decimal:
+    """One unit of the value's last filed decimal place ("9.88" → 0.01, "10" → 1, "98.77%" → 0.01): what a
+    filed figure may be off by (not model.unit_of, the unit of measure)."""
     number = value.percent if isinstance(value, Share) else value.value
     exponent = number.as_tuple().exponent
-    assert isinstance(exponent, int)
+    assert isinstance(exponent, int)  # (a filed number is finite: the loader refuses nan and inf)
     return Decimal(1).scaleb(exponent)
 
 
 def off(filed: Money | Share, expected: Decimal) -> bool:
     """Whether a filed value is further from the exact one than one unit of its last filed place."""
     number = filed.percent if isinstance(filed, Share) else filed.value
-    return abs(number - expected) > unit_of(filed)
+    return abs(number - expected) > last_place(filed)
 
 
 def shown(value: Decimal) -> str:
@@ -71,7 +70,7 @@ class Execution(Protocol):
     def score(self) -> Money | None: ...  # 得分
 
 
-def execution_problems(doc: Document, row: Execution, place: Place, label: str) -> Iterator[Problem]:
+def execution_problems(doc: Document, row: Execution, place: Path_, label: str) -> Iterator[Problem]:
     """执行率 = 全年执行数 ÷ 全年预算数; 得分 = 分值 × 执行率 (from the amounts or the filed rate), ≤ 分值."""
     exact = row.spent.value / row.budget.value * 100 if row.spent and row.budget and row.budget.value else None
     if row.rate and exact is not None and off(row.rate, exact):
@@ -89,7 +88,7 @@ def execution_problems(doc: Document, row: Execution, place: Place, label: str) 
                      points=row.points.text, expected=shown(expected[0]))
 
 
-def score_over(doc: Document, items: Sequence[Any], place: Place, points: str, label: Callable[[Any], str]
+def score_over(doc: Document, items: Sequence[Any], place: Path_, points: str, label: Callable[[Any], str]
                ) -> Iterator[Problem]:
     """Each indicator's 得分 ≤ its 分值 (权重)."""
     for i, item in enumerate(items):
