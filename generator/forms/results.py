@@ -14,26 +14,26 @@ unmatched target indicator bears it, both compared with every whitespace removed
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
 from ..datapackage import Table, titled
-from ..model import Document, Indicator, Money, ParsedValue, Share, Text
+from ..model import Document, Indicator, Money, ParsedValue, Path_, Share, Sign, Text
 from ..problems import Problem
 from ..rules import at
 from .base import Block, Sheets
 from .registry import KINDS, kind_of
 
-Place = tuple[str | int, ...]
 
-
-def unit_of(value: Money | Share) -> Decimal:
-    """One unit of the value's last filed decimal place ("9.88" → 0.01, "10" → 1, "98.77%" → 0.01)."""
+def last_place(value: Money | Share) -> Decimal:
+    """One unit of the value's last filed decimal place ("9.88" → 0.01, "10" → 1, "98.77%" → 0.01): what a
+    filed figure may be off by (not model.unit_of, the unit of measure)."""
     number = value.percent if isinstance(value, Share) else value.value
     exponent = number.as_tuple().exponent
-    assert isinstance(exponent, int)
+    assert isinstance(exponent, int)  # (a filed number is finite: the loader refuses nan and inf)
     return Decimal(1).scaleb(exponent)
 
 
@@ -41,12 +41,15 @@ def off(filed: Money | Share, expected: Decimal) -> bool:
     """Whether a filed value is further from the exact one than rounding to its last filed place moves it (half
     a unit; one unit let 10 stand for 9.01, a ceiling no form rounds to)."""
     number = filed.percent if isinstance(filed, Share) else filed.value
-    return abs(number - expected) > unit_of(filed) / 2
+    return abs(number - expected) > last_place(filed) / 2
 
 
 def shown(value: Decimal) -> str:
     """An exact result for a message: at most four decimals, trailing zeros dropped (never a float)."""
-    text = format(value.quantize(Decimal("0.0001")), "f")
+    # Room for every integer digit: a tiny budget makes a rate of 27 digits, beyond the default context's 28
+    # once four decimals are added (quantize would raise InvalidOperation).
+    room = decimal.Context(prec=max(decimal.getcontext().prec, value.adjusted() + 6))
+    text = format(value.quantize(Decimal("0.0001"), context=room), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -69,7 +72,7 @@ class Execution(Protocol):
     def score(self) -> Money | None: ...  # 得分
 
 
-def execution_problems(doc: Document, row: Execution, place: Place, label: str) -> Iterator[Problem]:
+def execution_problems(doc: Document, row: Execution, place: Path_, label: str) -> Iterator[Problem]:
     """执行率 = 全年执行数 ÷ 全年预算数; 得分 = 分值 × 执行率 (from the amounts or the filed rate), ≤ 分值."""
     exact = row.spent.value / row.budget.value * 100 if row.spent and row.budget and row.budget.value else None
     if row.budget and not row.budget.value and ((row.spent and row.spent.value) or (row.rate and row.rate.percent)):
@@ -91,7 +94,7 @@ def execution_problems(doc: Document, row: Execution, place: Place, label: str) 
                      points=row.points.text, expected=shown(expected[0]))
 
 
-def score_over(doc: Document, items: Sequence[Any], place: Place, points: str, label: Callable[[Any], str]
+def score_over(doc: Document, items: Sequence[Any], place: Path_, points: str, label: Callable[[Any], str]
                ) -> Iterator[Problem]:
     """Each indicator's 得分 ≤ its 分值 (权重)."""
     for i, item in enumerate(items):
@@ -125,9 +128,10 @@ _HOLDS = {"≥": lambda a, t: a >= t, ">": lambda a, t: a > t, "≤": lambda a, 
           "<": lambda a, t: a < t, "=": lambda a, t: a == t}
 
 
-def quantity(text: str | None) -> ParsedValue | None:
-    """Comparator, number and unit of a filed value, read as an indicator's 指标值 is (None: qualitative)."""
-    return Indicator(Text("-"), Text("-"), Text("-"), Text(text)).parsed if text else None
+def quantity(text: str | None, sign: Sign | None = None) -> ParsedValue | None:
+    """Comparator, number and unit of a filed value, read as an indicator's 指标值 is (None: qualitative): its
+    comparator completed by a 计算符号 column, its unit in one spelling (百分比 and ％ are %)."""
+    return Indicator(Text("-"), Text("-"), Text("-"), Text(text), sign=sign).measured if text else None
 
 
 @dataclass(frozen=True)
@@ -136,12 +140,13 @@ class Verdict:
     why: str = ""  # for 无法比较: why not
 
 
-def attainment(target: str | None, actual: str | None) -> Verdict:
+def attainment(target: str | None, actual: str | None, sign: Sign | None = None) -> Verdict:
     """Whether a 实际完成值 meets its target. Both must be quantities in the same unit; a bare target number is
-    a level to reach (≥); an actual with a comparator (≥95%) is no exact figure. Anything else is not guessed."""
+    a level to reach (≥) unless the target's 计算符号 column (`sign`, 一体化 prints) says otherwise; an actual
+    with a comparator (≥95%) is no exact figure. Anything else is not guessed."""
     if not target or not actual:
         return Verdict(NOT_COMPARABLE, "未填报")
-    t, a = quantity(target), quantity(actual)
+    t, a = quantity(target, sign), quantity(actual)
     if t is None or a is None:
         return Verdict(NOT_COMPARABLE, "定性表述")
     if a.comparator not in (None, "="):
@@ -196,7 +201,8 @@ def compare(results: Sequence[Any], keys: Sequence[tuple[str, str, str] | str], 
     rows = []
     for result, j in zip(results, pairs, strict=True):
         target = targets[j] if j is not None else None
-        verdict = attainment(target.value, result.own_actual) if target else Verdict(NOT_COMPARABLE, "申报表无对应指标")
+        verdict = (attainment(target.value, result.own_actual, target.sign) if target
+                   else Verdict(NOT_COMPARABLE, "申报表无对应指标"))
         rows.append(Comparison(result, target, verdict))
     return rows
 

@@ -11,11 +11,10 @@ from ..base import Block, Download, Sheets
 from ..department.tables import KEY
 from ..project.downloads import PROJECT, PROJECT_KEY
 from ..results import workbook
-from .model import FundRow, ProjectResult, ResultFunds, ResultIndicator
+from .model import FUND_ROWS, FundRow, ProjectResult, ResultIndicator
 
-ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
 ROW = own("row", "资金行", "年度资金总额，或其中的当年财政拨款、上年结转资金、其他资金", "string",
-          enum=list(ROWS.values()))
+          enum=list(FUND_ROWS.values()))
 _HEADER = [f.name for f in dataclasses.fields(ProjectResult)
            if f.name not in ("year", "unit_id", "project_id", "funds", "indicators", "waivers")]
 
@@ -37,7 +36,7 @@ def result_rows(decl: ProjectResult) -> Iterator[Row]:
 
 
 def fund_rows(decl: ProjectResult) -> Iterator[Row]:
-    for name, label in ROWS.items():
+    for name, label in FUND_ROWS.items():
         row: FundRow | None = getattr(decl.funds, name)
         if row is not None:
             yield {**_key(decl), "row": label, **{f.name: getattr(row, f.name) for f in dataclasses.fields(FundRow)}}

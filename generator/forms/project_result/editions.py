@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..base import Edition
 
@@ -45,3 +46,10 @@ EDITIONS = (
                   indicator_labels=("指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析"),
                   budget_points=Decimal(10), closing=True),
 )
+
+_BY_NAME = {e.name: e for e in EDITIONS}
+
+
+def edition_of(decl: Any) -> ResultEdition:
+    """The print a form names (the national one when it names none); the kind's `edition()` says the same."""
+    return _BY_NAME.get(decl.edition or "", EDITIONS[0])

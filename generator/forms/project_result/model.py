@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,6 +29,10 @@ class ResultFunds:
     fiscal: FundRow | None = f("当年财政拨款", "其中：当年财政拨款", None)
     carried: FundRow | None = f("上年结转资金", "其中：上年结转资金", None)
     other: FundRow | None = f("其他资金", "其中：其他资金", None)
+
+
+# Each 项目资金 row by its field, with the title the rules' messages and the data package's `row` column use.
+FUND_ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
 
 
 @dataclass(frozen=True, slots=True)

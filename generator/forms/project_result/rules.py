@@ -11,32 +11,31 @@ from ...privacy import personal_data
 from ...problems import Problem
 from ...rules import Context, Rule, at, level_problems, phone_format, reads
 from ..results import MISSED, attainment, execution_problems, points_sum, score_over, total_problems
-from .editions import EDITIONS, FUNDS, INDICATORS, ResultEdition
-from .model import FundRow, ProjectResult, ResultFunds, ResultIndicator
-
-ROWS = {f.name: f.metadata["title"] for f in dataclasses.fields(ResultFunds)}
-
-
-def edition_of(decl: ProjectResult) -> ResultEdition:
-    return next((e for e in EDITIONS if e.name == decl.edition), EDITIONS[0])
+from .editions import FUNDS, INDICATORS, edition_of
+from .model import FUND_ROWS, FundRow, ProjectResult, ResultFunds, ResultIndicator
 
 
 @reads("funds")
 def fund_sums(doc: Document, ctx: Context) -> Iterator[Problem]:
     """执行率 and 得分 of each 项目资金 row."""
-    for name, label in ROWS.items():
+    for name, label in FUND_ROWS.items():
         row: FundRow | None = getattr(doc.decl.funds, name)
         if row is not None:
             yield from execution_problems(doc, row, ("funds", name), label)
 
 
-@reads("funds")
+_AMOUNTS = {f.name: str(f.metadata["title"]) for f in dataclasses.fields(FundRow) if f.name in FUNDS[:3]}
+
+
+@reads("funds", "edition")
 def fund_parts(doc: Document, ctx: Context) -> Iterator[Problem]:
     """年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金, column by column, where the total and every part are
-    filed (exactly: amounts are added, not rounded)."""
+    filed (exactly: amounts are added, not rounded); the column named as the file's print heads it."""
     funds: ResultFunds = doc.decl.funds
     parts = [funds.fiscal, funds.carried, funds.other]
-    for column, label in zip(FUNDS[:3], ("年初预算数", "全年预算数", "全年执行数"), strict=True):
+    printed = dict(edition_of(doc.decl).fund_columns)
+    for column, title in _AMOUNTS.items():
+        label = printed.get(column) or title
         total = getattr(funds.total, column)
         cells = [getattr(p, column) for p in parts if p is not None and getattr(p, column) is not None]
         if total is not None and len(cells) == len(parts):
@@ -58,8 +57,7 @@ def points_add_up(doc: Document, ctx: Context) -> Iterator[Problem]:
     edition = edition_of(decl)
     budget, indicators = decl.funds.total.points, [i.points for i in decl.indicators]
     if edition.budget_points is not None and edition.points_total is not None:
-        if budget is not None and budget.value != edition.budget_points:
-            yield from points_sum(doc, [budget], edition.budget_points, "预算执行", "funds", "total", "points")
+        yield from points_sum(doc, [budget], edition.budget_points, "预算执行", "funds", "total", "points")
         yield from points_sum(doc, indicators, edition.points_total - edition.budget_points, "绩效指标",
                               "indicators")
     elif edition.points_total is not None:
@@ -112,7 +110,7 @@ def not_in_edition(doc: Document, ctx: Context) -> Iterator[Problem]:
         if getattr(decl, name) and not shown:
             yield at(doc, "NOT_IN_EDITION", name, what=_title(ProjectResult, name), edition=printed)
     fund_columns = {name for name, _ in edition.fund_columns}
-    for row_name, label in ROWS.items():
+    for row_name, label in FUND_ROWS.items():
         row: FundRow | None = getattr(decl.funds, row_name)
         for column in FUNDS:
             if row is not None and column not in fund_columns and getattr(row, column) is not None:
