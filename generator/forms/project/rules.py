@@ -7,16 +7,7 @@ from collections.abc import Iterator, Sequence
 from ...model import Document, Indicator, UnitId, Year
 from ...privacy import personal_data
 from ...problems import Problem, code
-from ...rules import (
-    Context,
-    Rule,
-    at,
-    column_problems,
-    level_problems,
-    phone_format,
-    reads,
-    value_problems,
-)
+from ...rules import Context, Rule, at, column_problems, level_problems, phone_format, reads, value_problems
 from ..department.model import Declaration
 from .model import Funds, ProjectForm
 
