@@ -6,6 +6,7 @@ import dataclasses
 import typing
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from decimal import Context as DecimalContext
 from typing import Any
 
 from ...model import Document, Indicator, Share
@@ -132,7 +133,9 @@ def budget_balances(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 def _at_precision(percent: Decimal, filed: Share) -> str:
     """A computed share written to the filed share's decimals (四舍五入), as the form would show it."""
-    return f"{percent.quantize(filed.tolerance, rounding=ROUND_HALF_UP)}%"
+    digits = max(percent.adjusted(), 0) - filed.tolerance.adjusted() + 2  # a filed share's decimals are unbounded
+    context = DecimalContext(prec=max(28, digits))  # (the default 28 digits would raise on 30 filed decimals)
+    return f"{percent.quantize(filed.tolerance, rounding=ROUND_HALF_UP, context=context)}%"
 
 
 @reads("funding")
