@@ -89,6 +89,7 @@ class _Form:
     fold: dict[str, str]  # every character that is a digit, a separator or invisible → its normal form
     run: re.Pattern[str]  # digits and what may stand between them, as filed (characters of the BMP)
     astral: dict[str, str]  # such characters beyond the BMP (𝟖, tag characters) → a BMP one read alike
+    table: dict[int, str]  # `fold` for str.translate (a run's normal form in one C call)
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -112,8 +113,13 @@ def _form() -> _Form:
     check = _char_class(list(_CHECK_LETTERS))
     # A run: at least 11 digits (the shortest number looked for), each pair at most 48 separator or
     # invisible characters apart (a wrapped line's indentation); shorter runs are not looked at again.
-    run = re.compile(f"{digits}(?:{between}{{0,48}}{digits}){{10,}}{check}?")
-    return _Form(fold, run, astral)
+    # Both quantifiers are possessive, which matches exactly what the greedy ones would: `between` and
+    # `digits` share no character, so giving back a separator never lets a digit follow, and what follows
+    # the repetition (an optional check letter) never fails; the scan just stops backtracking through
+    # every gap of a run too short to be a number (the leak scan reads every public byte).
+    run = re.compile(f"{digits}(?:{between}{{0,48}}+{digits}){{10,}}+{check}?")
+    table = {ord(c): v for c, v in bmp.items()}
+    return _Form(fold, run, astral, table)
 
 
 # -- what counts as one number (over the normal form) ----------------------------------------------
@@ -182,15 +188,12 @@ def _in_token(text: str, start: int, end: int) -> bool:
     return right - left >= _LONG_TOKEN
 
 
-def _numbers(text: str, run: re.Match[str], fold: dict[str, str]) -> Iterator[Found]:
+def _numbers(text: str, run: re.Match[str], form: _Form) -> Iterator[Found]:
     """The personal numbers in one run of digits and separators."""
-    normal, where = [], []
-    for i in range(run.start(), run.end()):
-        canonical = fold[text[i]]
-        if canonical:
-            normal.append(canonical)
-            where.append(i)
-    folded = "".join(normal)
+    folded = run[0].translate(form.table)  # (invisible characters fold to "": deleted)
+    if not (_ID.search(folded) or _MOBILE.search(folded)):
+        return  # most runs (amounts, dates, codes) hold no number: their characters' places are not needed
+    where = [i for i in range(run.start(), run.end()) if form.fold[text[i]]]  # folded[k] is text[where[k]]
     for kind, pattern, hidden in (("id", _ID, range(6, 14)), ("mobile", _MOBILE, range(3, 7))):
         for match in pattern.finditer(folded):
             digits = [k for k in range(match.start("body"), match.end("body")) if folded[k] not in " \n.-/()+"]
@@ -206,7 +209,7 @@ def find(text: str) -> list[Found]:
     form = _form()
     # (same length: positions stay those of the text)
     read = _ASTRAL.sub(lambda m: form.astral.get(m[0], m[0]), text) if _ASTRAL.search(text) else text
-    return sorted((found for run in form.run.finditer(read) for found in _numbers(read, run, form.fold)),
+    return sorted((found for run in form.run.finditer(read) for found in _numbers(read, run, form)),
                   key=lambda f: f.start)
 
 
