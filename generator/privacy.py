@@ -206,6 +206,8 @@ def _numbers(text: str, run: re.Match[str], form: _Form) -> Iterator[Found]:
 
 def find(text: str) -> list[Found]:
     """Every mobile and 居民身份证 number a reader reads in the text, in order."""
+    if len(text) < 11:  # a run holds at least 11 digits (most of a form's texts are short: names, codes)
+        return []
     form = _form()
     # (same length: positions stay those of the text)
     read = _ASTRAL.sub(lambda m: form.astral.get(m[0], m[0]), text) if _ASTRAL.search(text) else text
@@ -238,14 +240,29 @@ def mask(value: T) -> T:
 
 
 def _mask(value: Any) -> Any:
+    """The value masked; a (frozen) value with nothing to mask is returned itself, not an equal copy (a form
+    holds thousands of values and, mostly, one phone number)."""
     if isinstance(value, Text):
-        return Text(mask_text(value))
+        masked = mask_text(value)
+        # (hide returns the very text when nothing is found; a subclass's value becomes a Text, as before)
+        return value if masked is value and type(value) is Text else Text(masked)
     if isinstance(value, tuple):
-        return tuple(_mask(v) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, (Money, Share, type)):
-        changes = {f.name: _mask(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
+        items = tuple(_mask(v) for v in value)
+        same = type(value) is tuple and all(a is b for a, b in zip(items, value, strict=True))
+        return value if same else items
+    names = None if isinstance(value, type) else _field_names(value.__class__)
+    if names:
+        changes = {name: new for name in names if (new := _mask(old := getattr(value, name))) is not old}
+        return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields masking walks into: a dataclass's (not Money's or Share's); () for every other type."""
+    if not dataclasses.is_dataclass(cls) or issubclass(cls, (Money, Share)):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 # -- warnings for the clerk (a check rule) -------------------------------------------------------------
