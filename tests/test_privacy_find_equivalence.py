@@ -100,3 +100,10 @@ def test_same_numbers_on_long_digit_runs(pieces: list[str]) -> None:
 def test_a_number_is_still_found_and_masked() -> None:
     assert privacy.mask_text("电话 139 1234 5678，金额 13912345678.5") == "电话 139 **** 5678，金额 13912345678.5"
     assert find("电话 139 1234 5678") == reference_find("电话 139 1234 5678") != []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "号", "1", "\ud800", "\udfff", "\uffff", "𝟖", "\U00010000",
+                                         "\U0010ffff", "\U000e0031"]), max_size=20))
+def test_astral_characters_are_found_as_by_the_pattern(text: str) -> None:
+    assert privacy._has_astral(text) == bool(_ASTRAL.search(text))
