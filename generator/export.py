@@ -107,12 +107,26 @@ _COMMENT = re.compile(r"[ \t]*#[^\r\n]*")
 _BLOCK_HEADER_COMMENT = re.compile(r"^([|>][0-9+-]*)[ \t]+#[^\r\n]*")
 
 
+# Blank and comment lines at the top of a file (a form's heading comment), each ended by a line break.
+_HEAD_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\r\n\x85\u2028\u2029]*)?(?:\r\n|\r|\n))*")
+
+
 def strip_comments(text: str) -> str:
     """The text without its comments (internal remarks, not published), every line kept where it was.
 
     Outside the scalars only structure, blanks and comments stand in a YAML text, so every `#` there starts
     a comment; inside a scalar only a block scalar's header line (`|  # …`) can hold one.
+    A text whose only `#` are in comment lines at its top (most forms: a heading comment) needs no parse: no
+    scalar starts before them, and without a `#` the rest is kept as it is (the same as the parse gives).
     """
+    head = _HEAD_COMMENTS.match(text)
+    if head and "#" not in text[head.end():]:
+        return _COMMENT.sub("", head[0]) + text[head.end():]
+    return _strip_parsed(text)
+
+
+def _strip_parsed(text: str) -> str:
+    """strip_comments of any text, the scalars found by parsing it."""
     out, at = [], 0
     for start, end in _scalar_spans(text):
         if start < at:  # (a scalar is never inside another; keep the text as is if marks ever overlap)

@@ -49,6 +49,9 @@ class LeakFound(SiteError):
 def _unescape_script(match: re.Match[str]) -> str:
     """A JSON / JavaScript string escape as the character it stands for (a line break as U+2028, which the
     normal form reads as a break but the report does not count as a line)."""
+    whole = match[0]
+    if len(whole) == 2:  # a backslash and one character (most escapes: one lookup); all other kinds are longer
+        return _LETTERS.get(whole[1], whole[1])
     braced, wide, high, low, unit, byte, letter, other = match.groups()
     if braced or wide:
         point = int(braced or wide, 16)
@@ -59,8 +62,11 @@ def _unescape_script(match: re.Match[str]) -> str:
         point = int(unit or byte, 16)
         return "\ufffd" if 0xD800 <= point <= 0xDFFF else chr(point)
     if letter:
-        return {"n": "\u2028", "r": "\u2028", "t": "\t", "b": "", "f": "\u2028", "v": "\u2028"}[letter]
+        return _LETTERS[letter]
     return str(other)
+
+
+_LETTERS = {"n": "\u2028", "r": "\u2028", "t": "\t", "b": "", "f": "\u2028", "v": "\u2028"}
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # a workbook's escape of a character XML cannot hold

@@ -89,9 +89,16 @@ class _Form:
     fold: dict[str, str]  # every character that is a digit, a separator or invisible → its normal form
     run: re.Pattern[str]  # digits and what may stand between them, as filed (characters of the BMP)
     astral: dict[str, str]  # such characters beyond the BMP (𝟖, tag characters) → a BMP one read alike
+    table: dict[int, str]  # `fold` for str.translate (a run's normal form in one C call)
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _has_astral(text: str) -> bool:
+    """Whether a character beyond the BMP is in the text: exactly those take two UTF-16 code units (a lone
+    surrogate, which the pattern does not match either, takes one), and encoding is faster than a search."""
+    return not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
 @functools.cache
@@ -112,8 +119,13 @@ def _form() -> _Form:
     check = _char_class(list(_CHECK_LETTERS))
     # A run: at least 11 digits (the shortest number looked for), each pair at most 48 separator or
     # invisible characters apart (a wrapped line's indentation); shorter runs are not looked at again.
-    run = re.compile(f"{digits}(?:{between}{{0,48}}{digits}){{10,}}{check}?")
-    return _Form(fold, run, astral)
+    # Both quantifiers are possessive, which matches exactly what the greedy ones would: `between` and
+    # `digits` share no character, so giving back a separator never lets a digit follow, and what follows
+    # the repetition (an optional check letter) never fails; the scan just stops backtracking through
+    # every gap of a run too short to be a number (the leak scan reads every public byte).
+    run = re.compile(f"{digits}(?:{between}{{0,48}}+{digits}){{10,}}+{check}?")
+    table = {ord(c): v for c, v in bmp.items()}
+    return _Form(fold, run, astral, table)
 
 
 # -- what counts as one number (over the normal form) ----------------------------------------------
@@ -182,15 +194,12 @@ def _in_token(text: str, start: int, end: int) -> bool:
     return right - left >= _LONG_TOKEN
 
 
-def _numbers(text: str, run: re.Match[str], fold: dict[str, str]) -> Iterator[Found]:
+def _numbers(text: str, run: re.Match[str], form: _Form) -> Iterator[Found]:
     """The personal numbers in one run of digits and separators."""
-    normal, where = [], []
-    for i in range(run.start(), run.end()):
-        canonical = fold[text[i]]
-        if canonical:
-            normal.append(canonical)
-            where.append(i)
-    folded = "".join(normal)
+    folded = run[0].translate(form.table)  # (invisible characters fold to "": deleted)
+    if not (_ID.search(folded) or _MOBILE.search(folded)):
+        return  # most runs (amounts, dates, codes) hold no number: their characters' places are not needed
+    where = [i for i in range(run.start(), run.end()) if form.fold[text[i]]]  # folded[k] is text[where[k]]
     for kind, pattern, hidden in (("id", _ID, range(6, 14)), ("mobile", _MOBILE, range(3, 7))):
         for match in pattern.finditer(folded):
             digits = [k for k in range(match.start("body"), match.end("body")) if folded[k] not in " \n.-/()+"]
@@ -203,10 +212,12 @@ def _numbers(text: str, run: re.Match[str], fold: dict[str, str]) -> Iterator[Fo
 
 def find(text: str) -> list[Found]:
     """Every mobile and 居民身份证 number a reader reads in the text, in order."""
+    if len(text) < 11:  # a run holds at least 11 digits (most of a form's texts are short: names, codes)
+        return []
     form = _form()
     # (same length: positions stay those of the text)
-    read = _ASTRAL.sub(lambda m: form.astral.get(m[0], m[0]), text) if _ASTRAL.search(text) else text
-    return sorted((found for run in form.run.finditer(read) for found in _numbers(read, run, form.fold)),
+    read = _ASTRAL.sub(lambda m: form.astral.get(m[0], m[0]), text) if _has_astral(text) else text
+    return sorted((found for run in form.run.finditer(read) for found in _numbers(read, run, form)),
                   key=lambda f: f.start)
 
 
@@ -235,14 +246,29 @@ def mask(value: T) -> T:
 
 
 def _mask(value: Any) -> Any:
+    """The value masked; a (frozen) value with nothing to mask is returned itself, not an equal copy (a form
+    holds thousands of values and, mostly, one phone number)."""
     if isinstance(value, Text):
-        return Text(mask_text(value))
+        masked = mask_text(value)
+        # (hide returns the very text when nothing is found; a subclass's value becomes a Text, as before)
+        return value if masked is value and type(value) is Text else Text(masked)
     if isinstance(value, tuple):
-        return tuple(_mask(v) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, (Money, Share, type)):
-        changes = {f.name: _mask(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
+        items = tuple(_mask(v) for v in value)
+        same = type(value) is tuple and all(a is b for a, b in zip(items, value, strict=True))
+        return value if same else items
+    names = None if isinstance(value, type) else _field_names(value.__class__)
+    if names:
+        changes = {name: new for name in names if (new := _mask(old := getattr(value, name))) is not old}
+        return dataclasses.replace(value, **changes) if changes else value
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields masking walks into: a dataclass's (not Money's or Share's); () for every other type."""
+    if not dataclasses.is_dataclass(cls) or issubclass(cls, (Money, Share)):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 # -- warnings for the clerk (a check rule) -------------------------------------------------------------
