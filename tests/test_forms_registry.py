@@ -108,7 +108,7 @@ def note_kind(tmp_path: Path) -> Iterator[FormKind]:
     templates.mkdir()
     (templates / "note.md.j2").write_text("# {{ decl.title|md }}\n\n## 内容\n\n<p>{{ decl.body }}</p>\n", "utf-8")
     kind = FormKind(name="note", title="便笺", model=Note, rules=(body_written,), template="note.md.j2",
-                    key=lambda n: (n.year, n.unit_id, "note"), stem=lambda n: f"{n.unit_id}--note",
+                    stem=lambda n: f"{n.unit_id}--note",
                     search_sections=note_sections, templates=templates, labelled_by="title")
     forms.register(kind)
     yield kind

@@ -61,10 +61,9 @@ class FormKind:
     model: type  # the root dataclass: the loader builds it, the JSON Schema is generated from it
     rules: tuple[Rule, ...]  # per document, run by the check stage
     template: str  # the page's Jinja template
-    key: Callable[[Form], Key]  # what identifies one form of this kind; two files with one key clash
     stem: Callable[[Form], str]  # the file name under content/<year>/ (without .yaml) and the page's name
     search_sections: Callable[[Form], Iterator[Section]]  # the page's search entries, the page itself first
-    identity: tuple[str, ...] = ("year", "unit_id")  # the fields key and stem read, the last one pointed at
+    identity: tuple[str, ...] = ("year", "unit_id")  # the fields of the key (stem reads them), the last pointed at
     corpus_rules: tuple[CorpusRule, ...] = ()
     labelled_by: str = "unit_name"  # the field a list of forms names each one by
     kept: tuple[str, ...] = ()  # top-level fields whose positions the corpus rules (of any kind) still need
@@ -83,14 +82,21 @@ class FormKind:
     # The kind's prints, the default first; the model's `edition` field (a Literal of their names, or
     # None for the default) is what a file names.
     editions: tuple[Edition, ...] = ()
-    # A self-evaluation kind names the kind of form it evaluates and the key of its form there (its year's
-    # target): the check pairs them (forms/results.py) and the pages link each to the other.
+    # A self-evaluation kind names the kind of form it evaluates (its year's target, of the same key): the
+    # check pairs them (forms/results.py) and the pages link each to the other.
     evaluates: str = ""
-    target_key: Callable[[Form], Key] = lambda decl: ()
 
     def __post_init__(self) -> None:
         if not self.schema_file:
             object.__setattr__(self, "schema_file", f"{self.name}.schema.json")
+
+    def key(self, decl: Form) -> Key:
+        """What identifies one form of this kind, its identity's values: two files with one key clash."""
+        return tuple(getattr(decl, name) for name in self.identity)
+
+    def target_key(self, decl: Form) -> Key:
+        """The key of the form a self-evaluation evaluates (() for a kind that evaluates none)."""
+        return self.key(decl) if self.evaluates else ()
 
     def edition(self, decl: Form) -> Edition | None:
         """The edition a form is printed in (None for a kind without editions)."""

@@ -16,7 +16,6 @@ KIND = FormKind(
     model=Declaration,
     rules=RULES,
     template="declaration.md.j2",
-    key=lambda decl: (decl.year, decl.unit_id),
     stem=lambda decl: str(decl.unit_id),
     search_sections=search_sections,
     schema_file="declaration.schema.json",  # the name it was published under before there were kinds

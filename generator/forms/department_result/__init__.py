@@ -34,7 +34,6 @@ KIND = FormKind(
     rules=RULES,
     template="department_result.md.j2",
     templates=Path(__file__).parent / "templates",
-    key=lambda decl: (decl.year, decl.unit_id),
     stem=lambda decl: f"{decl.unit_id}_result",
     search_sections=search_sections,
     corpus_rules=(pairing("department-result"),),
@@ -46,5 +45,4 @@ KIND = FormKind(
     filer_fields={"contact": "filer", "phone": "phone"},
     describes="每个预算单位每年一个自评文件 content/<年度>/<单位编号>_result.yaml，form: department-result",
     evaluates="department",
-    target_key=lambda decl: (decl.year, decl.unit_id),
 )

@@ -37,7 +37,6 @@ KIND = FormKind(
     rules=RULES,
     template="project.md.j2",
     templates=Path(__file__).parent / "templates",
-    key=lambda decl: (decl.year, decl.unit_id, decl.project_id),
     stem=lambda decl: f"{decl.unit_id}--{decl.project_id}",
     identity=("year", "unit_id", "project_id"),
     search_sections=search_sections,

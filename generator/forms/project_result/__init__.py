@@ -39,7 +39,6 @@ KIND = FormKind(
     rules=RULES,
     template="project_result.md.j2",
     templates=Path(__file__).parent / "templates",
-    key=lambda decl: (decl.year, decl.unit_id, decl.project_id),
     stem=lambda decl: f"{decl.unit_id}--{decl.project_id}_result",
     identity=("year", "unit_id", "project_id"),
     search_sections=search_sections,
@@ -54,5 +53,4 @@ KIND = FormKind(
     describes="每个项目每年一个自评文件 content/<年度>/<单位编号>--<项目编号>_result.yaml，form: project-result",
     editions=EDITIONS,
     evaluates="project",
-    target_key=lambda decl: (decl.year, decl.unit_id, decl.project_id),
 )
