@@ -121,6 +121,13 @@ class Table:
             yield [row[name] for name in self.names]
 
 
+def cells(record: Any, names: Iterable[str] | None = None) -> Row:
+    """A record's values by field name, every field or the named ones: a row's cells (a form's key, its
+    header fields, one of its table rows)."""
+    wanted = [f.name for f in dataclasses.fields(record)] if names is None else names
+    return {name: getattr(record, name) for name in wanted}
+
+
 # -- CSV and the package descriptor ---------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ...datapackage import LINE, Row, Table, of, titled
+from ...datapackage import LINE, Row, Table, cells, of, titled
 from ..base import Block, Download, Sheets
 from ..department.tables import KEY
 from ..results import workbook
@@ -25,18 +25,14 @@ DOWNLOADS = (
 )
 
 
-def _key(decl: UnitResult) -> Row:
-    return {"year": decl.year, "unit_id": decl.unit_id}
-
-
 def result_rows(decl: UnitResult) -> Iterator[Row]:
-    yield {**_key(decl), **{name: getattr(decl, name) for name in _HEADER},
+    yield {**cells(decl, UNIT_KEY), **cells(decl, _HEADER),
            **{f"budget_{name}": getattr(decl.budget, name) for name in _BUDGET}}
 
 
 def indicator_rows(decl: UnitResult) -> Iterator[Row]:
     for line, ind in enumerate(decl.indicators, 1):
-        yield {**_key(decl), "line": line, **{f.name: getattr(ind, f.name) for f in dataclasses.fields(UnitIndicator)}}
+        yield {**cells(decl, UNIT_KEY), "line": line, **cells(ind)}
 
 
 TABLES: tuple[Table, ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ...datapackage import LINE, Row, Table, of, own, titled
+from ...datapackage import LINE, Row, Table, cells, of, own, titled
 from ...model import Indicator
 from ..base import Block, Download, Sheets
 from ..department.tables import KEY
@@ -29,30 +29,25 @@ DOWNLOADS = (
 )
 
 
-def _key(decl: ProjectForm) -> Row:
-    return {"year": decl.year, "unit_id": decl.unit_id, "project_id": decl.project_id}
-
-
 def form_rows(decl: ProjectForm) -> Iterator[Row]:
-    yield {**_key(decl), **{name: getattr(decl, name) for name in _HEADER}}
+    yield {**cells(decl, PROJECT_KEY), **cells(decl, _HEADER)}
 
 
 def fund_rows(decl: ProjectForm) -> Iterator[Row]:
     for side, label in PERIODS.items():
         funds: Funds = getattr(decl, f"{side}_funds")
-        yield {**_key(decl), "period": label, **{f.name: getattr(funds, f.name) for f in dataclasses.fields(Funds)}}
+        yield {**cells(decl, PROJECT_KEY), "period": label, **cells(funds)}
 
 
 def indicator_rows(decl: ProjectForm) -> Iterator[Row]:
     for side, label in PERIODS.items():
         for line, ind in enumerate(getattr(decl, f"{side}_indicators"), 1):
-            yield {**_key(decl), "period": label, "line": line,
-                   **{f.name: getattr(ind, f.name) for f in dataclasses.fields(Indicator)}}
+            yield {**cells(decl, PROJECT_KEY), "period": label, "line": line, **cells(ind)}
 
 
 def cost_rows(decl: ProjectForm) -> Iterator[Row]:
     for line, cost in enumerate(decl.costs, 1):
-        yield {**_key(decl), "line": line, **{f.name: getattr(cost, f.name) for f in dataclasses.fields(Cost)}}
+        yield {**cells(decl, PROJECT_KEY), "line": line, **cells(cost)}
 
 
 _FORM = ((PROJECT_KEY, "project_forms", PROJECT_KEY),)

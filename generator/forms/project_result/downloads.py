@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ...datapackage import LINE, Row, Table, of, own, titled
+from ...datapackage import LINE, Row, Table, cells, of, own, titled
 from ..base import Block, Download, Sheets
 from ..department.tables import KEY
 from ..project.downloads import PROJECT, PROJECT_KEY
@@ -27,25 +27,20 @@ DOWNLOADS = (
 )
 
 
-def _key(decl: ProjectResult) -> Row:
-    return {"year": decl.year, "unit_id": decl.unit_id, "project_id": decl.project_id}
-
-
 def result_rows(decl: ProjectResult) -> Iterator[Row]:
-    yield {**_key(decl), **{name: getattr(decl, name) for name in _HEADER}}
+    yield {**cells(decl, PROJECT_KEY), **cells(decl, _HEADER)}
 
 
 def fund_rows(decl: ProjectResult) -> Iterator[Row]:
     for name, label in FUND_ROWS.items():
         row: FundRow | None = getattr(decl.funds, name)
         if row is not None:
-            yield {**_key(decl), "row": label, **{f.name: getattr(row, f.name) for f in dataclasses.fields(FundRow)}}
+            yield {**cells(decl, PROJECT_KEY), "row": label, **cells(row)}
 
 
 def indicator_rows(decl: ProjectResult) -> Iterator[Row]:
     for line, ind in enumerate(decl.indicators, 1):
-        yield {**_key(decl), "line": line,
-               **{f.name: getattr(ind, f.name) for f in dataclasses.fields(ResultIndicator)}}
+        yield {**cells(decl, PROJECT_KEY), "line": line, **cells(ind)}
 
 
 _RESULT = ((PROJECT_KEY, "project_results", PROJECT_KEY),)
