@@ -13,7 +13,7 @@ from pathlib import Path
 from .forms import KINDS, kind_of
 from .load import load_partial
 from .model import Document, Path_, Pos, Waiver
-from .problems import CODES, Problem, Severity, code
+from .problems import CODES, WAIVABLE, Problem, Severity, code
 from .rules import READS, Context, at, can_run
 
 __all__ = ["Context", "Report", "check_document", "check_file", "check_files", "declaration_files"]
@@ -28,13 +28,14 @@ def apply_waivers(doc: Document, problems: list[Problem]) -> list[Problem]:
         return problems  # an unreadable waiver waives nothing; its load error blocks the document
     waivers: tuple[Waiver, ...] = getattr(doc.decl, "waivers", ())  # a kind may have none
     reasons = {str(w.code): str(w.reason) for w in waivers}
-    out = [p.waive(reasons[p.code]) if p.code in reasons and p.severity is Severity.ERROR else p
-           for p in problems]
+    out = [p.waive(reasons[p.code]) if p.code in reasons and p.code in WAIVABLE else p for p in problems]
     used = {p.code for p in out if p.waived}
     for i, w in enumerate(waivers):
         known = w.code in CODES and CODES[w.code].severity is Severity.ERROR
         if not known:
             out.append(at(doc, "WAIVER_UNKNOWN", "waivers", i, "code", actual=w.code))
+        elif w.code not in WAIVABLE:  # (else it would be "unused" while the error stands beside it)
+            out.append(at(doc, "WAIVER_NOT_WAIVABLE", "waivers", i, "code", actual=w.code))
         elif w.code not in used and doc.complete:  # a skipped rule may be the one it waives
             out.append(at(doc, "WAIVER_UNUSED", "waivers", i, "code", actual=w.code))
     return out
@@ -67,8 +68,8 @@ def duplicates(docs: Iterable[Document]) -> Iterator[Problem]:
     for group in by_key.values():
         for doc in group[1:]:
             kind = kind_of(doc.decl)
-            yield at(doc, "DUPLICATE_DECLARATION", kind.identity[-1],
-                     unit_id=kind.stem(doc.decl), year=doc.decl.year, other=group[0].source.path)
+            yield at(doc, "DUPLICATE_DECLARATION", kind.identity[-1], unit_id=kind.stem(doc.decl),
+                     year=doc.decl.year, form=kind.title, other=group[0].source.path)
 
 
 def corpus_rules(docs: Sequence[Document]) -> Iterator[Problem]:

@@ -243,13 +243,29 @@ CODES: dict[str, Code] = {
         Code("IMPORT_TARGET_EXISTS", E, "{target} 已存在且不是由本工作簿导入的，未覆盖（确需覆盖请加 --force）"),
         Code("IMPORT_DUPLICATE_TARGET", E, "与 {other} 导入到同一文件 {target}：单位编号或年度重复"),
         # -- corpus and waivers
-        Code("DUPLICATE_DECLARATION", E, "{unit_id} 的 {year} 年申报表重复，另见 {other}"),
+        Code("DUPLICATE_DECLARATION", E, "{unit_id} 的 {year} 年{form}重复，另见 {other}"),
         Code("WAIVER_UNKNOWN", E, "豁免的问题代码 {actual} 不存在或不是错误"),
         Code("WAIVER_UNUSED", W, "豁免的问题代码 {actual} 在本表中未出现"),
+        Code("WAIVER_NOT_WAIVABLE", W,
+             "问题代码 {actual} 不能豁免（文件、格式、跨表或与版式不符的错误须改正），本条豁免无效"),
         # -- the published output itself (the build's last check before publishing)
         Code("PUBLIC_LEAK", E, "公开文件中有未打码的{kind}：{snippet}"),
     ]
 }
+
+
+# The errors a form's `waivers:` may waive: what a form's own figures or wording say (a total, a share, a
+# project type), which the form may really have been filed with and must then be published as filed. Not: the
+# file and its format, a value that could not be read, and what relates forms to each other or to their print
+# (a published result without its target, a cell the print has no column for): publishing those as filed would
+# publish a broken page or data package, not the filed form.
+WAIVABLE = frozenset({
+    "HISTORY_LENGTH", "INCOME_TOTAL", "EXPENDITURE_TOTAL", "UNBALANCED", "SHARE_MISMATCH", "SHARE_SUM",
+    "TOTAL_SHARE", "PROJECT_SUM", "PROJECT_OVER_TOTAL", "PROJECT_TYPE", "PROJECT_YEARS", "FUND_TOTAL",
+    "PROJECT_ANNUAL_OVER_MID", "PROJECT_PERIOD", "PROJECT_BUDGET_DIFFERS", "RESULT_RATE", "RESULT_ZERO_BUDGET",
+    "RESULT_FUND_PARTS", "RESULT_BUDGET_SCORE", "RESULT_SCORE_OVER", "RESULT_POINTS_SUM", "RESULT_TOTAL",
+    "RESULT_INDICATOR_SCORE", "LEVEL1_UNKNOWN", "GOAL_NO_INDICATORS", "COLUMN_REQUIRED", "SECTION_REQUIRED",
+})
 
 
 def code(name: str) -> Code:

@@ -155,6 +155,7 @@ def test_two_files_of_one_key_clash_within_their_kind(note_kind: FormKind, tmp_p
     twin.write_text(note.read_text("utf-8"), "utf-8")
     report = check_files([note, twin, MINIMAL], context)
     assert [(p.code, p.file) for p in report.problems] == [("DUPLICATE_DECLARATION", str(twin))]
+    assert f"年{note_kind.title}重复" in report.problems[0].message  # (the kind's own title, not 申报表)
 
 
 def test_every_kind_is_packaged() -> None:

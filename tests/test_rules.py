@@ -325,14 +325,6 @@ def test_unused_waiver(write_decl, run_check) -> None:
     assert report.problems[0].severity is Severity.WARNING and report.blocking == []
 
 
-def test_load_stage_errors_cannot_be_waived(write_decl, run_check) -> None:
-    duplicate = ("name: 服务人数,", "name: 服务人数, name: 人数,")
-    text = apply(MINIMAL_TEXT, (duplicate, waivers("DUPLICATE_KEY")))
-    report = run_check(write_decl(text))
-    assert found(report.problems) == [(33, 52, "DUPLICATE_KEY"), (36, 12, "WAIVER_UNUSED")]
-    assert [p.code for p in report.blocking] == ["DUPLICATE_KEY"]
-
-
 def test_every_rule_code_is_known() -> None:
     codes = {code for case in CASES for (_, _, code) in case[4]}
     assert codes <= set(CODES)
