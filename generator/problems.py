@@ -193,6 +193,7 @@ CODES: dict[str, Code] = {
         Code("RESULT_RATE", E,
              "{row}执行率 {actual} 与 全年执行数 {spent} ÷ 全年预算数 {budget} = {expected} 不符（超出填报精度）"),
         Code("RESULT_ZERO_BUDGET", E, "{row}全年预算数为 0，执行率无从计算（全年执行数 {spent}，执行率 {rate}）"),
+        Code("RESULT_NO_BUDGET", W, "{row}未填全年预算数，执行率无从核对（全年执行数 {spent}，执行率 {rate}）"),
         Code("RESULT_FUND_PARTS", E, "年度资金总额的{column} {actual} 与其中各项之和 {expected} 不相等"),
         Code("RESULT_BUDGET_SCORE", E, "{row}得分 {actual} 应为 分值 {points} × 执行率 = {expected}（不超过分值）"),
         Code("RESULT_SCORE_OVER", E, "{title}得分 {actual} 超过其分值 {points}"),

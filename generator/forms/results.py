@@ -79,6 +79,9 @@ def execution_problems(doc: Document, row: Execution, place: Path_, label: str) 
         # a zero divisor: no rate to hold the filed one (or the 执行数) to — said, never passed over
         yield at(doc, "RESULT_ZERO_BUDGET", *place, "budget", row=label, spent=row.spent or "未填",
                  rate=row.rate or "未填")
+    if row.budget is None and (row.spent or row.rate):  # (a blank divisor: nothing holds the rate either)
+        yield at(doc, "RESULT_NO_BUDGET", *place, "spent" if row.spent else "rate", row=label,
+                 spent=row.spent or "未填", rate=row.rate or "未填")
     if row.rate and exact is not None and off(row.rate, exact):
         yield at(doc, "RESULT_RATE", *place, "rate", row=label, actual=row.rate.text, spent=row.spent,
                  budget=row.budget, expected=f"{shown(exact)}%")

@@ -77,6 +77,10 @@ CASES = [  # (the cells changed, the problems: code and the cell it is at)
     ({"initial": "0", "budget": "0", "spent": "0", "rate": "0%", "score": "0"}, [("RESULT_TOTAL", None)]),
     ({"budget": "0.00", "spent": "0.01", "rate": "~", "score": "~"}, [("RESULT_ZERO_BUDGET", "budget"),
                                                                      ("RESULT_TOTAL", None)]),
+    # a blank budget: said where the 执行数 (else the rate) is, as blank as the form was filed
+    ({"budget": "~"}, [("RESULT_NO_BUDGET", "spent")]),
+    ({"budget": "~", "spent": "~"}, [("RESULT_NO_BUDGET", "rate")]),
+    ({"budget": "~", "spent": "~", "rate": "~", "score": "~"}, [("RESULT_TOTAL", None)]),
 ]
 
 
