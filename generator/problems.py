@@ -179,7 +179,8 @@ CODES: dict[str, Code] = {
              "{period}资金总额 {actual} 与财政拨款 {fiscal} 加其他资金 {other} 之和 {expected} 不相等"),
         Code("PROJECT_ANNUAL_OVER_MID", E, "年度资金总额 {annual} 超过中期资金总额 {mid}"),
         Code("PROJECT_PERIOD", E, "项目期（起止年度）应包含 {year} 年，实为 {actual}"),
-        Code("PROJECT_NO_UNIT_FORM", W, "{unit_id} 没有 {year} 年的部门整体支出绩效目标申报表，本项目表无从对应"),
+        Code("PROJECT_NO_UNIT_FORM", W,
+             "{unit_id} 没有可读取的 {year} 年部门整体支出绩效目标申报表（不存在或有错未能读取），本项目表无从对应"),
         Code("PROJECT_UNIT_UNPUBLISHED", E,
              "本项目表将公开，而 {unit_id} {year} 年的部门整体支出绩效目标申报表{state}："
              "数据包中项目表指向它的外键无处可指"),
