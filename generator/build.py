@@ -180,7 +180,9 @@ def _render_year(work: Path, levels: dict[str, Level], options: PageOptions, set
     return sorted(files.names)
 
 
-PART_PAGES = 400  # declaration pages per MkDocs process: MkDocs holds every page of a build in memory
+# Declaration pages per MkDocs process: MkDocs holds every page of a build in memory (the environment
+# variable lowers it for tests: a few dozen forms in several parts, built by several shards).
+PART_PAGES = int(os.environ.get("DISCLOSE_PART_PAGES", "") or 400)
 _SITE_ONLY = {"index.html", "404.html", "assets", "search", "sitemap.xml", "sitemap.xml.gz"}
 
 
@@ -229,6 +231,26 @@ def join_parts(year_dir: Path, parts: Sequence[Path], epoch: int) -> None:
         gz.write(xml.encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How the built folders make one tree (what `assemble` needs besides them; a shard records it)."""
+
+    folders: list[str]  # each MkDocs build's output folder under the staging folder, in build order
+    built: list[int]  # the years whose sites are built (not copied in)
+    parts: dict[str, list[str]]  # a year's part folders (split_parts)
+    years: list[int]  # every year the site has, newest first
+    epoch: int  # SOURCE_DATE_EPOCH, from the content
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every MkDocs build (its config) and download job of one build, and how their outputs are joined."""
+
+    layout: Layout
+    configs: list[Path]
+    jobs: list[export.Job]
+
+
 def build_sites(
     project: Project,
     stages: Stages,
@@ -249,7 +271,17 @@ def build_sites(
     """
     frozen = frozen or {}
     reused = reused or {}
-    kept = {**reused, **frozen}
+    plan = plan_builds(project, stages, docs, options, work, staging, broken, {**reused, **frozen}, nav_years)
+    made = run_builds(project, stages, plan, work, staging / "downloads",
+                      range(len(plan.configs)), range(len(plan.jobs)))
+    return assemble(project, stages, plan.layout, plan.jobs, made, staging, docs, options, frozen, reused, work)
+
+
+def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], options: PageOptions, work: Path,
+                staging: Path, broken: Sequence[Broken], kept: Mapping[int, Path],
+                nav_years: Sequence[int] = ()) -> Plan:
+    """Render every site's Markdown and data packages into `work` and write one MkDocs config per build
+    (portal, years, parts), each building into its folder under `staging`; list the download jobs."""
     if work.exists():
         shutil.rmtree(work)
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
@@ -278,14 +310,29 @@ def build_sites(
                                     preview=options.preview,
                                     extra_nav=[data_nav, *extra_nav])
         configs.append(site.write_config(config, work / site_key_dir(folder) / "mkdocs.yml"))
-    epoch = source_date_epoch(docs)
-    spool = staging / "downloads"
-    with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
-            export.worker_tasks(jobs, spool) as tasks:
+    layout = Layout([site_key_dir(folder) for folder, _ in builds], built, parts, years, source_date_epoch(docs))
+    return Plan(layout, configs, jobs)
+
+
+def run_builds(project: Project, stages: Stages, plan: Plan, work: Path, spool: Path,
+               builds: Sequence[int], jobs: Sequence[int]) -> list[export.Spooled]:
+    """Run the chosen MkDocs builds (indexes into plan.configs) and, beside them, make the chosen download
+    jobs' files into `spool`; return what each chosen job spooled, in order."""
+    chosen = [plan.jobs[i] for i in jobs]
+    with stages.stage("MkDocs 构建", f"（{len(builds)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
+            export.worker_tasks(chosen, spool) as tasks:
         pages = project.build / "cache" / f"pages-{work.name}"  # each page's HTML by its inputs (page_cache)
-        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks, stages.progress, pages)
+        return [result for chunk in site.build_all([plan.configs[i] for i in builds], plan.layout.epoch,
+                                                   stages.parallel, tasks, stages.progress, pages)
                 for result in chunk]
+
+
+def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[export.Job],
+             made: Sequence[export.Spooled], staging: Path, docs: Sequence[Document], options: PageOptions,
+             frozen: Mapping[int, Path], reused: Mapping[int, Path], work: Path) -> Path:
+    """Join the built folders under `staging` (and the spooled downloads) into one tree; return it."""
     tree = staging / site_key_dir(PORTAL)
+    built, parts, epoch, spool = layout.built, layout.parts, layout.epoch, staging / "downloads"
     for year in built:
         (staging / str(year)).rename(tree / str(year))
         if parts.get(str(year)):
@@ -297,7 +344,7 @@ def build_sites(
     for year, published in reused.items():
         shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
-        merge_search(tree, years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}")
+        merge_search(tree, layout.years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}")
     return tree
 
 
@@ -355,16 +402,21 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
     try:
         tree = build_sites(project, stages, docs, options, project.build / "public", staging,
                            frozen=frozen, reused=reused)
-        archive.serve_superseded(project, tree)
-        with stages.stage("泄露检查"):
-            leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
-                               project.build / "cache" / "leaks-clean.txt")
-        with stages.stage("发布"):
-            publish.swap_in(tree, project.site)
-        _policy_file(project).write_text(policy, encoding="utf-8")
+        publish_tree(project, stages, tree, policy)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def publish_tree(project: Project, stages: Stages, tree: Path, policy: str) -> None:
+    """The public tree's last steps (a build's, a shard join's): superseded revisions, the leak scan, the swap."""
+    archive.serve_superseded(project, tree)
+    with stages.stage("泄露检查"):
+        leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
+                           project.build / "cache" / "leaks-clean.txt")
+    with stages.stage("发布"):
+        publish.swap_in(tree, project.site)
+    _policy_file(project).write_text(policy, encoding="utf-8")
 
 
 def _policy_file(project: Project) -> Path:

@@ -55,6 +55,14 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
     stages = Stages(quiet=args.quiet)
+    modes = [name for name, given in (("--preview", args.preview), ("--year", args.year),
+                                      ("--shard", args.shard), ("--join", args.join is not None)) if given]
+    if len(modes) > 1 or (args.shard_dir and not args.shard):
+        print(f"disclose build: {'、'.join(modes) if len(modes) > 1 else '--shard-dir'} "
+              f"{'不能同时使用' if len(modes) > 1 else '只能与 --shard 一起使用'}", file=sys.stderr)
+        return 2
+    if args.shard or args.join is not None:
+        return cmd_shard(args, project, stages)
     if args.preview:
         report = build_preview(project, stages)
         errors = len(report.blocking)
@@ -66,6 +74,29 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
         print(f"disclose build: 没有 {'、'.join(map(str, unknown))} 年度的申报表（content/<年度>/）", file=sys.stderr)
         return 2
     report = build_public(project, stages, years=args.year or ())
+    _built(args, project, report, stages, f"网站已生成于 {project.site}")
+    return 0
+
+
+def cmd_shard(args: argparse.Namespace, project: Project, stages: Stages) -> int:
+    """`build --shard K/N` (one share of the public build, into a shard folder) and `build --join DIR…`."""
+    from . import shard
+
+    if args.join is not None:
+        if not args.join:
+            print("disclose build: --join 需要给出各分片目录（disclose build --shard 的输出）", file=sys.stderr)
+            return 2
+        report = shard.join(project, stages, [Path(p) for p in args.join])
+        _built(args, project, report, stages, f"已由 {len(args.join)} 个分片合并发布于 {project.site}")
+        return 0
+    out = args.shard_dir or shard.default_dir(project, args.shard)
+    report = shard.build_shard(project, stages, args.shard, out)
+    _built(args, project, report, stages, f"分片 {args.shard} 已生成于 {out}（用 disclose build --join 合并）")
+    return 0
+
+
+def _built(args: argparse.Namespace, project: Project, report: Report, stages: Stages, done: str) -> None:
+    """What a public build prints after success: the problems left, archive notes, the stages' times."""
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     for problem in shown:
         print(problem.format(), file=sys.stderr)
@@ -73,10 +104,9 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
         print(f"disclose build: {note}", file=sys.stderr)
     total = sum(stages.seconds.values())
     detail = "，".join(f"{name} {sec:.1f}" for name, sec in stages.seconds.items())
-    print(f"disclose: 网站已生成于 {project.site}（{total:.1f} 秒：{detail}）", file=sys.stderr)
+    print(f"disclose: {done}（{total:.1f} 秒：{detail}）", file=sys.stderr)
     if args.timings_json:
         args.timings_json.write_text(json.dumps(stages.seconds, ensure_ascii=False), encoding="utf-8")
-    return 0
 
 
 def cmd_archive(args: argparse.Namespace, project: Project) -> int:
@@ -242,6 +272,15 @@ def cmd_template(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _shard(text: str) -> object:
+    from . import shard
+
+    try:
+        return shard.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="disclose", description="部门整体支出绩效目标申报表公开网站生成器")
     top.add_argument("-C", "--project", type=Path, default=Path("."), help="项目目录（默认为当前目录）")
@@ -261,6 +300,14 @@ def parser() -> argparse.ArgumentParser:
                        help="把各阶段用时（秒）写入 JSON 文件（供基准测试）")
     build.add_argument("--preview", action="store_true",
                        help="生成内部预览（含草稿、问题、未打码）到 preview-site/，不影响 site/")
+    build.add_argument("--shard", type=_shard, metavar="K/N",
+                       help="只构建公开网站的第 K 个分片（共 N 个，K 从 0 起，如 Kubernetes 的 JOB_COMPLETION_INDEX）："
+                            "序号 ≡ K (mod N) 的 MkDocs 构建和下载文件，写入 --shard-dir，不动 site/")
+    build.add_argument("--shard-dir", type=Path, metavar="DIR",
+                       help="分片的输出目录（默认 build/shards/K-of-N/，整体替换）")
+    build.add_argument("--join", nargs="*", metavar="DIR",
+                       help="把 N 个分片目录合并为与一次完整 disclose build 逐字节相同的网站，检查泄露后原子替换 "
+                            "site/；缺少、失败或输入不同（内容、代码、配置）的分片一律拒绝，site/ 不变")
     build.set_defaults(func=cmd_build)
     serve = sub.add_parser("serve", help="启动内部预览服务（含草稿、问题，保存即更新）")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
