@@ -470,10 +470,11 @@ def add_packages(
     for year in sorted(by_year, reverse=True):
         title = f"{site_name}：{year} 年度数据"
         if str(year) in sites:
-            files = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage,
-                                  tables)
-            _add(sites[str(year)], files, strict=strict)
-            years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(files)), _units(by_year[year])))
+            package = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage,
+                                    tables)
+            _add(sites[str(year)], package, strict=strict)
+            years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(package)), _units(by_year[year])))
+            del package  # (a big year's CSVs: not held beside the all-years package's)
         elif kept and (kept[year] / "data" / "datapackage.json").is_file():
             years.append(_kept_year(year, title, kept[year] / "data", _units(by_year[year])))
     title = f"{site_name}：全部年度数据"
@@ -532,11 +533,15 @@ class PackageRows:
 
 def _year_rows(decls: Sequence[Form], rows: PackageRows) -> dict[str, bytes]:
     """A year's part of each table: every kind's tables filled with that kind's forms."""
-    made = [(kind_of(d), rows.of(d)) for d in decls]
+    pending: dict[tuple[str, str], list[bytes]] = defaultdict(list)  # (kind, table) → its forms' rows, in order
+    for decl in decls:
+        kind = kind_of(decl).name
+        for name, data in rows.of(decl).items():
+            pending[(kind, name)].append(data)
     out: dict[str, bytes] = {}
-    for kind in forms.KINDS.values():
-        for table in kind.tables:
-            out[table.name] = b"".join(mine[table.name] for of, mine in made if of is kind)
+    for kind_ in forms.KINDS.values():  # each table joined and its pieces let go (one copy held, not two)
+        for table in kind_.tables:
+            out[table.name] = b"".join(pending.pop((kind_.name, table.name), []))
     return out
 
 
