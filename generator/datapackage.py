@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .formats import FORMATS
-from .model import Money, Share
+from .model import Money, Share, Text, UnitId
 
 Cell = str | int | bool | dt.date | Money | Share | list[Any] | None
 Row = dict[str, Cell]
@@ -115,10 +115,12 @@ class Table:
 
     def cells(self, decl: Any) -> Iterator[list[Cell]]:
         """The declaration's rows in column order (a row must fill every column, no more)."""
+        names = self.names
+        columns = set(names)
         for row in self.rows(decl):
-            if row.keys() != set(self.names):
-                raise ValueError(f"{self.name}: row keys {sorted(row)} != columns {self.names}")
-            yield [row[name] for name in self.names]
+            if row.keys() != columns:
+                raise ValueError(f"{self.name}: row keys {sorted(row)} != columns {names}")
+            yield [row[name] for name in names]
 
 
 def cells(record: Any, names: Iterable[str] | None = None) -> Row:
@@ -147,6 +149,7 @@ def cell_text(value: Cell) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)  # (each one character: a text's first one tells)
 DEFUSED_NOTE = "以 = + - @ 或制表符开头的文字前加了单引号 '，以免电子表格软件当作公式执行"
 
 
@@ -157,6 +160,17 @@ def defuse(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _csv_cell(value: Cell) -> str:
+    """defuse(cell_text(value)), a text's without the calls: most cells of a package are texts (issue 18: the
+    data packages' rows are made for every form on every build)."""
+    text = value if type(value) in _TEXTS else cell_text(value)
+    assert isinstance(text, str)
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
+
+
+_TEXTS = frozenset({str, Text, UnitId})  # cell_text gives their very characters (str(value))
+
+
 def csv_bytes(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]], *, for_excel: bool = False) -> bytes:
     """RFC 4180 CSV in UTF-8, formula-like text defused (whoever opens it, Excel may). For Excel: a BOM
     (else Excel reads GBK)."""
@@ -165,7 +179,7 @@ def csv_bytes(header: Sequence[str] | None, rows: Iterable[Sequence[Cell]], *, f
     if header is not None:
         writer.writerow(header)
     for row in rows:
-        writer.writerow([defuse(cell_text(v)) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return (b"\xef\xbb\xbf" if for_excel else b"") + out.getvalue().encode("utf-8")
 
 

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import re
 import unicodedata
 import zipfile
@@ -21,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from . import datapackage, forms, workers, xlsx
+from . import cache, datapackage, forms, workers, xlsx
 from .config import Project, public_filer_fields
 from .datapackage import (
     Cell,
@@ -461,16 +462,19 @@ def add_packages(
     by_year: dict[int, list[Form]] = defaultdict(list)
     for _, decl in _published(docs, options):
         by_year[decl.year].append(decl)
-    parts = {year: _year_rows(year_decls) for year, year_decls in sorted(by_year.items())}
+    rows = PackageRows(project.build / "cache" / ("preview-packages" if options.preview else "packages"))
+    parts = {year: _year_rows(year_decls, rows) for year, year_decls in sorted(by_year.items())}
+    rows.keep_used()
     tables = all_tables()
     years = []
     for year in sorted(by_year, reverse=True):
         title = f"{site_name}：{year} 年度数据"
         if str(year) in sites:
-            files = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage,
-                                  tables)
-            _add(sites[str(year)], files, strict=strict)
-            years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(files)), _units(by_year[year])))
+            package = package_files(f"performance-targets-{year}", title, _DESCRIPTION, [parts[year]], homepage,
+                                    tables)
+            _add(sites[str(year)], package, strict=strict)
+            years.append(YearFiles(year, Package(title, f"../{year}/data/", _sizes(package)), _units(by_year[year])))
+            del package  # (a big year's CSVs: not held beside the all-years package's)
         elif kept and (kept[year] / "data" / "datapackage.json").is_file():
             years.append(_kept_year(year, title, kept[year] / "data", _units(by_year[year])))
     title = f"{site_name}：全部年度数据"
@@ -497,12 +501,48 @@ def all_tables() -> list[Table]:
     return [t for kind in forms.KINDS.values() for t in kind.tables]
 
 
-def _year_rows(decls: Sequence[Form]) -> dict[str, bytes]:
+class PackageRows:
+    """Each form's rows of its kind's data package tables (CSV without a header: a year's part of a table is
+    its forms' parts one after another), kept in a cache folder by the form's published content (its repr:
+    every field, amounts with their filed text and exponent) and the code, so that a rebuild makes only the
+    changed forms' rows (issue 18: ~0.7 ms a form, every build, for every published form of every year)."""
+
+    def __init__(self, folder: Path):
+        self.store = cache.Store(folder, ".pickle")  # (the project's own build/: as trusted as its code)
+        self.used: list[str] = []
+
+    def of(self, decl: Form) -> dict[str, bytes]:
+        tables = kind_of(decl).tables
+        name = cache.key(cache.code_version(), repr(decl))
+        self.used.append(name)
+        entry = self.store.get(name)
+        if entry is not None:
+            try:
+                rows = pickle.loads(entry)
+            except Exception:  # (a damaged entry: made anew)
+                rows = None
+            if isinstance(rows, dict) and list(rows) == [t.name for t in tables]:
+                return rows
+        rows = table_rows([decl], tables)
+        self.store.put(name, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        return rows
+
+    def keep_used(self) -> None:
+        self.store.keep_only(self.used)
+
+
+def _year_rows(decls: Sequence[Form], rows: PackageRows) -> dict[str, bytes]:
     """A year's part of each table: every kind's tables filled with that kind's forms."""
-    rows: dict[str, bytes] = {}
-    for kind in forms.KINDS.values():
-        rows.update(table_rows([d for d in decls if kind_of(d) is kind], kind.tables))
-    return rows
+    pending: dict[tuple[str, str], list[bytes]] = defaultdict(list)  # (kind, table) → its forms' rows, in order
+    for decl in decls:
+        kind = kind_of(decl).name
+        for name, data in rows.of(decl).items():
+            pending[(kind, name)].append(data)
+    out: dict[str, bytes] = {}
+    for kind_ in forms.KINDS.values():  # each table joined and its pieces let go (one copy held, not two)
+        for table in kind_.tables:
+            out[table.name] = b"".join(pending.pop((kind_.name, table.name), []))
+    return out
 
 
 def _units(decls: Sequence[Form]) -> list[Form]:

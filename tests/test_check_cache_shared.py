@@ -1,0 +1,92 @@
+"""The check cache writes texts and amounts by value and reads each distinct one once (issue 18: memory at
+N = 10,000): what it reads back is the very result check_file gave — same types, same values, amounts with
+their exponent — and equal texts of different forms become one object."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from conftest import ROOT
+
+from generator import check, check_cache, problems
+from generator.check import Context, declaration_files
+from generator.config import load_levels
+from generator.model import Money, Share, Text
+from generator.synth import synthesize
+
+
+def identical(a: Any, b: Any, where: str = "") -> None:
+    """a and b equal and of the same types all the way down (a Text that came back a str would compare equal)."""
+    assert type(a) is type(b), f"{where}: {type(a)} vs {type(b)}"
+    if isinstance(a, Decimal):
+        assert str(a) == str(b), where  # (Decimal("1.0") == Decimal("1.00"): the filed exponent must come back)
+    elif isinstance(a, (tuple, list)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            identical(x, y, f"{where}[{i}]")
+    elif isinstance(a, (dict, frozenset, set)):
+        assert a == b, where
+        if isinstance(a, dict):
+            for key in a:
+                identical(a[key], b[key], f"{where}.{key}")
+    elif dataclasses.is_dataclass(a) and not isinstance(a, type):
+        for f in dataclasses.fields(a):
+            identical(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    else:
+        assert a == b, where
+
+
+def corpus(tmp_path: Path) -> tuple[list[Path], Context]:
+    content = tmp_path / "content"
+    synthesize(content, 12, years=2)
+    for year in ROOT.joinpath("content").iterdir():  # every bundled form too (every kind, editions)
+        for path in year.glob("*.y*ml"):
+            (content / year.name).mkdir(exist_ok=True)
+            (content / year.name / path.name).write_bytes(path.read_bytes())
+    return declaration_files([content]), Context(load_levels(ROOT / "site_config" / "indicators.yml"), content)
+
+
+def test_a_result_read_back_is_the_result_written(tmp_path: Path) -> None:
+    files, ctx = corpus(tmp_path)
+    shared: check_cache.Shared = {}
+    kinds = set()
+    for path in files:
+        result = check._lean(*check.check_file(path, ctx))
+        back = check_cache.loads(check_cache.dumps(result), shared)
+        identical(result, back, path.name)
+        identical(pickle.loads(pickle.dumps(result)), back, path.name)  # (what the cache read before)
+        kinds |= {type(d.decl).__name__ for d in [result[0]] if d}
+    assert len(kinds) >= 3  # department, project, results: every kind went through
+
+
+def test_equal_texts_and_amounts_of_two_forms_are_one_object(tmp_path: Path) -> None:
+    files, ctx = corpus(tmp_path)
+    shared: check_cache.Shared = {}
+    docs = [d for d in (check_cache.loads(check_cache.dumps(check._lean(*check.check_file(p, ctx))), shared)[0]
+                        for p in files) if d]
+    a, b = docs[0].decl, docs[1].decl
+    assert a.money_unit == b.money_unit and a.money_unit is b.money_unit and type(a.money_unit) is Text
+    values = [v for v in shared.values() if isinstance(v, (Money, Share))]
+    assert values and all(shared[v] is v for v in values)
+    assert len({id(v) for v in shared.values()}) == len(shared)  # one object per distinct value
+
+
+def test_an_unknown_value_in_an_entry_is_a_damaged_entry_checked_anew(tmp_path: Path) -> None:
+    files, ctx = corpus(tmp_path)
+    folder = tmp_path / "cache"
+    expected = check_cache.check_files(files, ctx, folder)
+    damaged = 0
+    for entry in folder.rglob("*.pickle"):
+        good = entry.read_bytes()
+        if b"\x8c\x01M" in good:  # an amount, written as ("M", text, value)
+            entry.write_bytes(good.replace(b"\x8c\x01M", b"\x8c\x01X"))
+            damaged += 1
+    assert damaged >= 12
+    again = check_cache.check_files(files, ctx, folder)
+    identical(expected.problems, again.problems)
+    identical(expected.documents, again.documents)
+    assert {p.code for p in again.problems} <= set(problems.CODES) and again.documents
