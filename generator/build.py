@@ -329,12 +329,13 @@ def build_sites(
     for year, published in reused.items():
         shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
-        merge_search(tree, years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}")
+        merge_search(tree, years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}",
+                     stages.parallel)
     return tree
 
 
 def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path],
-                 reused: Mapping[int, Path] | None = None, terms: Path | None = None) -> None:
+                 reused: Mapping[int, Path] | None = None, terms: Path | None = None, parallel: bool = False) -> None:
     """One index for the whole site: the portal's, each year site's, and the declarations' own.
 
     An archived year contributes its snapshot's own index (declarations included) and keeps it untouched.
@@ -350,7 +351,8 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
         else:
             merged += search.rebase(index, f"{year}/")
     merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
-    search.write_index(tree, portal["config"], merged, terms=terms)  # (terms: each page's, cached by content)
+    search.write_index(tree, portal["config"], merged, terms=terms,  # (terms: each page's, cached by content)
+                       parallel=parallel)
     for year in years:  # a year site searches everything too: the portal's index, through its root
         if year not in frozen:
             search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"), root="../search/")
