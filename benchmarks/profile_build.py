@@ -72,7 +72,7 @@ def targets() -> list[Target]:
     md = markdown
     rows: list[tuple[Any, ...]] = [
         ("stage", "check (load + rules)", [build.check_all]),
-        ("stage", "render (Markdown pages: portal, year)", [build._render_year, render.Renderer.portal]),
+        ("stage", "render (Markdown pages: portal, year)", [build._render_part, render.Renderer.portal]),
         ("stage", "downloads (data package, per-table CSV/XLSX/JSON/YAML)", [export.add_packages, export._download]),
         ("downloads", "  of which XLSX workbooks", [export.workbook]),
         ("downloads", "  of which declaration JSON", [export.declaration_json]),

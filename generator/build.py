@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import archive, check_cache, export, leaks, privacy, publish, render_cache, search, site, workers
+from . import archive, check_cache, export, leaks, privacy, publish, render, render_cache, search, site, workers
 from .check import Context, Report, declaration_files
 from .config import Project
 from .errors import DiscloseError
@@ -168,16 +168,48 @@ class SiteFiles(MutableMapping[str, "str | bytes"]):
         return len(self.names)
 
 
-def _render_year(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
-                 summary: YearSummary) -> list[str]:
-    """Write one year's pages (in a worker: years render side by side); return their names."""
+RENDER_PARTS = 2  # parts per core a build's declaration pages are rendered in (side by side, in forked workers)
+_MIN_RENDER_PART = 50  # pages: a smaller part costs more in its worker's start than it spares
+
+
+def render_parts(summaries: Sequence[YearSummary], cores: int) -> list[tuple[YearSummary, slice]]:
+    """Each year's forms cut into parts of about equal size, RENDER_PARTS per core over all years (a city-year
+    of 1,000 forms would otherwise render on one core)."""
+    total = sum(len(render.year_forms(s)) for s in summaries)
+    size = max(_MIN_RENDER_PART, -(-total // (cores * RENDER_PARTS)))
+    return [(s, slice(start, start + size)) for s in summaries
+            for start in range(0, max(1, len(render.year_forms(s))), size)]
+
+
+def _render_part(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
+                 part: tuple[YearSummary, slice]) -> tuple[list[str], set[str]]:
+    """Write one part of a year's pages (in a worker: parts render side by side); return their names and the
+    render cache's entries it used (render_cache: the parent keeps exactly those of every part)."""
+    summary, pages = part
     files = SiteFiles(work / str(summary.year) / "docs")
-    folder = work.parent / "cache" / f"markdown-{work.name}" / str(summary.year)  # (render_cache)
-    memo = render_cache.Memo(folder, render_cache.context(levels, options, settings))
-    for src, text in Renderer(levels, options, settings, memo).year_pages(summary):
+    memo = render_cache.Memo(_markdown_cache(work, summary.year), render_cache.context(levels, options, settings))
+    for src, text in Renderer(levels, options, settings, memo).year_pages(summary, pages):
         files[src] = text
-    memo.keep_used()
-    return sorted(files.names)
+    return sorted(files.names), memo.used
+
+
+def _markdown_cache(work: Path, year: int) -> Path:
+    return work.parent / "cache" / f"markdown-{work.name}" / str(year)
+
+
+def render_years(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
+                 summaries: Sequence[YearSummary], parallel: bool) -> dict[int, list[str]]:
+    """Write every year's pages, in parts side by side; return each year's page names."""
+    parts = render_parts(summaries, os.cpu_count() or 1) if parallel else [(s, slice(None)) for s in summaries]
+    task = functools.partial(_render_part, work, levels, options, settings)
+    names: dict[int, list[str]] = {s.year: [] for s in summaries}
+    used: dict[int, set[str]] = {s.year: set() for s in summaries}
+    for (summary, _), (part_names, part_used) in zip(parts, workers.fork_map(task, parts, parallel), strict=True):
+        names[summary.year] += part_names
+        used[summary.year] |= part_used
+    for summary in summaries:
+        render_cache.keep_only(_markdown_cache(work, summary.year), used[summary.year])
+    return {year: sorted(found) for year, found in names.items()}
 
 
 # Declaration pages per MkDocs process: MkDocs holds every page of a build in memory (the environment
@@ -290,9 +322,9 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
         for src, text in Renderer(project.levels, options, project.settings).portal(corpus).items():
             sites[PORTAL][src] = text
         summaries = [s for s in corpus.years if s.year not in kept]
-        render = functools.partial(_render_year, work, project.levels, options, project.settings)
-        for summary, names in zip(summaries, workers.fork_map(render, summaries, stages.parallel), strict=True):
-            sites[str(summary.year)] = SiteFiles(work / str(summary.year) / "docs", names)
+        rendered = render_years(work, project.levels, options, project.settings, summaries, stages.parallel)
+        for year, names in rendered.items():
+            sites[str(year)] = SiteFiles(work / str(year) / "docs", names)
     with stages.stage("数据下载"):
         export.add_packages(sites, docs, project, options, kept)  # what MkDocs needs; tables' files come later
     jobs = export.download_jobs(sites, docs, project, options)
@@ -344,12 +376,13 @@ def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[ex
     for year, published in reused.items():
         shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
-        merge_search(tree, layout.years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}")
+        merge_search(tree, layout.years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}",
+                     stages.parallel)
     return tree
 
 
 def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path],
-                 reused: Mapping[int, Path] | None = None, terms: Path | None = None) -> None:
+                 reused: Mapping[int, Path] | None = None, terms: Path | None = None, parallel: bool = False) -> None:
     """One index for the whole site: the portal's, each year site's, and the declarations' own.
 
     An archived year contributes its snapshot's own index (declarations included) and keeps it untouched.
@@ -365,7 +398,8 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
         else:
             merged += search.rebase(index, f"{year}/")
     merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
-    search.write_index(tree, portal["config"], merged, terms=terms)  # (terms: each page's, cached by content)
+    search.write_index(tree, portal["config"], merged, terms=terms,  # (terms: each page's, cached by content)
+                       parallel=parallel)
     for year in years:  # a year site searches everything too: the portal's index, through its root
         if year not in frozen:
             search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"), root="../search/")

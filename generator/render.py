@@ -442,20 +442,27 @@ class Renderer:
             pages["problems.md"] = self.problem_list(corpus)
         return pages
 
-    def year_pages(self, summary: YearSummary) -> Iterator[tuple[str, str]]:
-        """(path, Markdown) of a year's site, one page at a time: a build writes each as it comes."""
-        yield "index.md", self.year(summary)
-        if self.options.archive_page:
-            yield "archive_note.md", self.options.archive_page
-        docs = [*summary.docs, *summary.others]
-        for doc in docs:
+    def year_pages(self, summary: YearSummary, part: slice | None = None) -> Iterator[tuple[str, str]]:
+        """(path, Markdown) of a year's site, one page at a time: a build writes each as it comes.
+
+        `part`: only these of the year's forms' pages (`year_forms`), and the year's other pages only with the
+        part starting at 0 — so that parts rendered side by side make the year's pages once each.
+        """
+        docs = year_forms(summary)
+        whole = part is None or not part.start
+        if whole:
+            yield "index.md", self.year(summary)
+            if self.options.archive_page:
+                yield "archive_note.md", self.options.archive_page
+        for doc in docs:  # every form of the year, also outside the part: the pages link to each other
             group = self.unit_forms.setdefault((doc.decl.year, doc.decl.unit_id), [])
             if all(d is not doc for d in group):
                 group.append(doc)
-        for doc in docs:
+        for doc in docs[part or slice(None)]:
             yield kind_of(doc.decl).page(doc.decl), self.declaration(doc)
-        for b in summary.broken:
-            yield f"{b.slug}.md", self.broken(b)
+        if whole:
+            for b in summary.broken:
+                yield f"{b.slug}.md", self.broken(b)
 
     def pages(self, corpus: Corpus) -> Iterator[tuple[str, str, str]]:
         """(site, path, Markdown) of every page: the portal, then one site per year."""
@@ -471,6 +478,11 @@ class Renderer:
         for key, src, text in self.pages(corpus):
             sites.setdefault(key, {})[src] = text
         return sites
+
+
+def year_forms(summary: YearSummary) -> list[Document]:
+    """The forms with a page on the year's site, in the order its pages are made (Renderer.year_pages)."""
+    return [*summary.docs, *summary.others]
 
 
 def render_sites(

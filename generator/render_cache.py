@@ -9,7 +9,7 @@ keeps the pages on disk, one folder per year, so that a rebuild renders only the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ class Memo(MutableMapping[Any, str]):
     """Renderer.declaration's memo on disk (Markdown by key); remembers the keys used, to keep only those."""
 
     def __init__(self, folder: Path, shared: bytes):
-        self.store = cache.Store(folder, ".md")
+        self.store = _store(folder)
         self.shared = shared
         self.used: set[str] = set()
 
@@ -69,5 +69,11 @@ class Memo(MutableMapping[Any, str]):
     def __len__(self) -> int:
         return len(self.used)
 
-    def keep_used(self) -> None:
-        self.store.keep_only(self.used)
+
+def _store(folder: Path) -> cache.Store:
+    return cache.Store(folder, ".md")
+
+
+def keep_only(folder: Path, used: Iterable[str]) -> None:
+    """Keep only these entries (the `used` of every Memo of one build's year, rendered in parts)."""
+    _store(folder).keep_only(used)

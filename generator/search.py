@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import workers
 from .config import DEFAULT_LEVELS
 from .forms import kind_of
 from .forms.base import Section
 from .forms.base import heading_slug as heading_slug  # the anchor of a heading, where it has long been
 from .model import Document
-from .search_cache import PageTerms
+from .search_cache import Postings, Share, Shares
 
 FORMAT = 1
 PAGE_BITS = 30  # section bits per posting (JS bit operations are 32-bit); later sections share the last bit
@@ -197,8 +198,10 @@ def _page_terms(page: Page) -> dict[str, int]:
     masks: dict[str, int] = {}
     for n, (_, title, text) in enumerate(page.sections):
         bit = 1 << min(n, PAGE_BITS - 1)
-        for term in index_terms(title) | index_terms(text):
-            masks[term] = masks.get(term, 0) | bit
+        terms = index_terms(title) | index_terms(text)
+        for term in terms & masks.keys():  # (set operations: a Python step only for a term seen before)
+            masks[term] |= bit
+        masks.update(dict.fromkeys(terms - masks.keys(), bit))
         cells = set(text.split("\n"))
         for level in LEVELS:
             if level in cells:
@@ -231,44 +234,50 @@ def _script(kind: str, key: int | str, value: Any) -> str:
 
 
 def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], root: str | None = None,
-                terms: Path | None = None) -> None:
+                terms: Path | None = None, parallel: bool = False) -> None:
     """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module).
 
     With `root` (a live year site, whose record is the portal's rebased), the index is the portal's: the
     manifest only points there, and a year's pages search the whole site without a copy of every shard.
-    `terms`: a folder caching each page's terms by its content (search_cache), for rebuilds.
+    `terms`: a folder caching each run of pages' share of the index by its content (search_cache), for rebuilds.
     """
     folder = site_dir / "search"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "search_index.json").write_text(_json({"config": config, "docs": docs}), encoding="utf-8")
     (folder / "search_index.js").unlink(missing_ok=True)  # Material's offline form: its search is not used
     if root is None:
-        write_shards(folder, pages_of(docs), terms)
+        write_shards(folder, pages_of(docs), terms, parallel)
     else:
         for sub in ("t", "p"):
             shutil.rmtree(folder / sub, ignore_errors=True)
         (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
 
 
-def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None) -> None:
+def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None, parallel: bool = False) -> None:
+    """The term shards, the page files and the manifest, made of runs of RUN_PAGES pages whose shares of the
+    index come from the cache (`term_cache`) or are made — with `parallel` side by side in forked workers:
+    their terms are most of a search stage — and are joined here."""
     for sub in ("t", "p"):
         shutil.rmtree(folder / sub, ignore_errors=True)
         (folder / sub).mkdir()
-    postings: dict[str, array[int]] = {}  # term → page id, mask, page id, mask … (ids ascending)
-    years: set[int] = set()
-    kinds: set[str] = set()
-    levels: set[str] = set()
-    cached = PageTerms(term_cache, _page_terms)
-    for pid, page in enumerate(pages):
-        for term, mask in cached.terms(page).items():
-            postings.setdefault(term, array("Q")).extend((pid, mask))
-            if term.startswith(FILTER + "l"):
-                levels.add(term[2:])
-        years.update([page.year] if page.year is not None else [])
-        kinds.update([page.kind] if page.kind else [])
-        fragment = {"u": page.url, "t": page.title, "y": page.year, "k": page.kind, "s": page.sections}
-        (folder / "p" / f"{pid}.js").write_text(_script("p", pid, fragment), encoding="utf-8")
-    encoded = {term: _encode(ids) for term, ids in postings.items()}
+    runs = [pages[start:start + RUN_PAGES] for start in range(0, len(pages), RUN_PAGES)]
+    cached = Shares(term_cache)
+    names = [cached.name(run) for run in runs] if term_cache else []
+    shares: list[Share | None] = [cached.get(name) for name in names] if names else [None] * len(runs)
+    missing = [n for n, share in enumerate(shares) if share is None]
+    made = workers.fork_map(_share, [runs[n] for n in missing],
+                            parallel and sum(len(runs[n]) for n in missing) >= _MIN_PARALLEL)
+    for n, share in zip(missing, made, strict=True):
+        shares[n] = share
+        if names:
+            cached.put(names[n], share)
+    starts = range(0, len(pages), RUN_PAGES)
+    page = _json("p")
+    for start, found in zip(starts, shares, strict=True):
+        for pid, fragment in enumerate(found[2] if found else (), start):
+            (folder / "p" / f"{pid}.js").write_text(f"dcSearch.load({page},{pid},{fragment})\n", encoding="utf-8")
+    encoded = _join([(start, share[0]) for start, share in zip(starts, shares, strict=True) if share])
+    levels = {level for share in shares if share for level in share[1]}
     total = sum(len(t) * 3 + len(p) + 6 for t, p in encoded.items())
     shards = max(1, -(-total // SHARD_BYTES))
     split: list[dict[str, str]] = [{} for _ in range(shards)]
@@ -276,18 +285,62 @@ def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = 
         split[shard_of(term, shards)][term] = posting
     for n, terms in enumerate(split):
         (folder / "t" / f"{n}.js").write_text(_script("t", n, dict(sorted(terms.items()))), encoding="utf-8")
+    years = {page.year for page in pages if page.year is not None}
     manifest = {"format": FORMAT, "shards": shards, "pages": len(pages), "years": sorted(years, reverse=True),
-                "kinds": sorted(kinds), "levels": [lv for lv in LEVELS if lv in levels]}
+                "kinds": sorted({page.kind for page in pages if page.kind}),
+                "levels": [lv for lv in LEVELS if lv in levels]}
     (folder / "manifest.js").write_text(_script("m", 0, manifest), encoding="utf-8")
-    cached.keep_used()
+    cached.keep_only(names)
 
 
-def _encode(flat: array[int]) -> str:
-    """"id-delta.mask,…" in base 36 (mask left out when it is 1, the page's own section)."""
-    out, last = [], 0
-    for i in range(0, len(flat), 2):
+RUN_PAGES = 64  # pages per run: a rebuild after one change makes one run's share again (search_cache)
+_MIN_PARALLEL = 200  # pages to make: fewer are made faster than workers start
+
+
+def _share(pages: Sequence[Page]) -> Share:
+    """A run's postings (ids from 0), the 一级指标 its pages hold, and each page file's JSON value."""
+    postings: dict[str, array[int]] = {}  # term → page id, mask, page id, mask … (ids ascending)
+    for pid, page in enumerate(pages):
+        for term, mask in _page_terms(page).items():
+            if (posting := postings.get(term)) is None:
+                postings[term] = array("Q", (pid, mask))
+            else:
+                posting.extend((pid, mask))
+    levels = sorted(term[2:] for term in postings if term.startswith(FILTER + "l"))
+    encoded = {term: (flat[0], _mask_suffix(flat[1]), _encode(flat, 2, flat[0]), flat[-2])
+               for term, flat in postings.items()}
+    fragments = [_json({"u": p.url, "t": p.title, "y": p.year, "k": p.kind, "s": p.sections}) for p in pages]
+    return encoded, levels, fragments
+
+
+def _join(runs: Sequence[tuple[int, Postings]]) -> dict[str, str]:
+    """Every term's postings over the runs (each with its first page's id), in page order, as `_encode` makes
+    them of all pages at once."""
+    joined: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    for start, postings in runs:
+        for term, (first, suffix, rest, final) in postings.items():
+            head = _b36(start + first - last.get(term, 0)) + suffix
+            items = joined.setdefault(term, [])
+            items += (head, rest) if rest else (head,)
+            last[term] = start + final
+    return {term: ",".join(items) for term, items in joined.items()}
+
+
+def _mask_suffix(mask: int) -> str:
+    return "" if mask == 1 else "." + _b36(mask)
+
+
+def _encode(flat: array[int], begin: int = 0, last: int = 0) -> str:
+    """"id-delta.mask,…" in base 36 (mask left out when it is 1, the page's own section), from flat[begin]
+    on, the first delta from `last`. (The most common step inlined: a stage encodes ~10⁶ postings.)"""
+    out = []
+    small, many = _SMALL, len(_SMALL)
+    for i in range(begin, len(flat), 2):
         pid, mask = flat[i], flat[i + 1]
-        out.append(_b36(pid - last) + ("" if mask == 1 else "." + _b36(mask)))
+        delta = pid - last
+        item = small[delta] if delta < many else _b36(delta)
+        out.append(item if mask == 1 else item + "." + (small[mask] if mask < many else _b36(mask)))
         last = pid
     return ",".join(out)
 

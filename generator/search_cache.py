@@ -1,25 +1,31 @@
-"""Search stage, cached (issue 18): each page's index terms are kept by the page's content.
+"""Search stage, cached (issue 18): each run of pages' share of the index is kept by those pages' content.
 
-A page's terms (`search._page_terms`: every character and pair of its texts, its filters, its whole-name
-term, each with the bit mask of its sections) depend only on its title, year, kind and sections, and on the
-code (`cache.code_version`). The postings that join every page's terms are made anew each build (a page's id
-is its place in the index); the terms, most of the stage's work, come from here for unchanged pages.
-Entries are `marshal` data (a dict of str → int): read faster than they are made.
+The index is made in runs of `search.RUN_PAGES` consecutive pages (side by side in forked workers): a run's
+share — its postings (page ids counted from the run's first page, so that the share does not depend on where
+the run stands), the 一级指标 its pages hold and its page files' JSON — depends only on its pages' titles,
+years, kinds and sections, and on the code (`cache.code_version`). A rebuild after one form changed makes
+one run's share anew and joins the others' from here (joining re-encodes one delta per term and run).
+Entries are `marshal` data (tuples, lists, dicts of str and int): read faster than they are made.
 """
 
 from __future__ import annotations
 
 import json
 import marshal
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 from . import cache
 
+# A run's postings: term → (its first page id, that posting's mask as encoded, the run's other postings
+# encoded as in a shard, its last page id), ids counted from the run's first page.
+Postings = dict[str, tuple[int, str, str, int]]
+Share = tuple[Postings, list[str], list[str]]  # postings, 一级指标 held, each page file's JSON value
+
 
 class _Page(Protocol):
-    """What of a search.Page its terms depend on (named here, so that this module need not import search)."""
+    """What of a search.Page a share depends on (named here, so that this module need not import search)."""
 
     @property
     def title(self) -> str: ...
@@ -31,34 +37,30 @@ class _Page(Protocol):
     def sections(self) -> list[tuple[str, str, str]]: ...
 
 
-Page = TypeVar("Page", bound=_Page)
+class Shares:
+    """Runs' shares from the cache folder where the run's pages are unchanged (no folder: nothing kept)."""
 
-
-class PageTerms(Generic[Page]):
-    """Terms of pages, from the cache folder where a page's content is unchanged (no folder: always made)."""
-
-    def __init__(self, folder: Path | None, make: Callable[[Page], dict[str, int]]):
+    def __init__(self, folder: Path | None):
         self.store = cache.Store(folder, ".marshal") if folder else None
-        self.make = make
-        self.used: set[str] = set()
 
-    def terms(self, page: Page) -> dict[str, int]:
-        if self.store is None:
-            return self.make(page)
-        content = json.dumps([page.title, page.year, page.kind, page.sections], ensure_ascii=False)
-        name = cache.key(cache.code_version(), content)
-        self.used.add(name)
-        entry = self.store.get(name)
+    def name(self, pages: Sequence[_Page]) -> str:
+        content = json.dumps([[p.title, p.year, p.kind, p.sections] for p in pages], ensure_ascii=False)
+        return cache.key(cache.code_version(), content)
+
+    def get(self, name: str) -> Share | None:
+        entry = self.store.get(name) if self.store else None
         if entry is not None:
             try:
-                found: dict[str, int] = marshal.loads(entry)
-                return found
+                postings, levels, fragments = marshal.loads(entry)
+                return postings, levels, fragments
             except (EOFError, ValueError, TypeError):
                 pass  # (a damaged entry: made anew)
-        made = self.make(page)
-        self.store.put(name, marshal.dumps(made))
-        return made
+        return None
 
-    def keep_used(self) -> None:
+    def put(self, name: str, share: Share) -> None:
         if self.store is not None:
-            self.store.keep_only(self.used)
+            self.store.put(name, marshal.dumps(share))
+
+    def keep_only(self, names: Iterable[str]) -> None:
+        if self.store is not None:
+            self.store.keep_only(names)
