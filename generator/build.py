@@ -240,12 +240,14 @@ def build_sites(
     frozen: Mapping[int, Path] | None = None,
     reused: Mapping[int, Path] | None = None,
     nav_years: Sequence[int] = (),
+    link: bool = False,
 ) -> Path:
     """Render, build every site (portal + one per year) in parallel and assemble them; return the tree.
 
     Years in `frozen` (archived: year → snapshot folder) are not re-rendered: their snapshot is copied in.
     Years in `reused` (`build --year`: the other years' sites as published) are copied in as well.
     `nav_years`: years the navigation lists beside those built (an archive builds one year, lists all).
+    `link`: a site taken from the build cache is hard-linked, not copied (site_cache: the public build only).
     """
     frozen = frozen or {}
     reused = reused or {}
@@ -283,8 +285,9 @@ def build_sites(
     with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
             export.worker_tasks(jobs, spool) as tasks:
         pages = project.build / "cache" / f"pages-{work.name}"  # each page's HTML by its inputs (page_cache)
-        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks, stages.progress, pages)
-                for result in chunk]
+        outputs = project.build / "cache" / f"sites-{work.name}"  # each MkDocs build by its inputs (site_cache)
+        made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks, stages.progress, pages,
+                                                   outputs, link) for result in chunk]
     tree = staging / site_key_dir(PORTAL)
     for year in built:
         (staging / str(year)).rename(tree / str(year))
@@ -354,7 +357,7 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
     staging = publish.staging_dir(project.site)
     try:
         tree = build_sites(project, stages, docs, options, project.build / "public", staging,
-                           frozen=frozen, reused=reused)
+                           frozen=frozen, reused=reused, link=True)
         archive.serve_superseded(project, tree)
         with stages.stage("泄露检查"):
             leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
