@@ -363,7 +363,7 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
             leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
                                project.build / "cache" / "leaks-clean.txt")
         with stages.stage("发布"):
-            publish.swap_in(tree, project.site)
+            publish.swap_in(tree, project.site, project.build / "trash")  # the old site: removed after
         _policy_file(project).write_text(policy, encoding="utf-8")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -417,7 +417,7 @@ def _build_preview(project: Project, stages: Stages, target: Path) -> Report:
     try:
         tree = build_sites(project, stages, docs, options, project.build / "preview", staging, broken)
         with stages.stage("发布"):
-            publish.swap_in(tree, target)
+            publish.swap_in(tree, target, project.build / "trash")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
