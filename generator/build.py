@@ -21,7 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import archive, check_cache, export, leaks, privacy, publish, render_cache, search, site, workers
+from . import (
+    archive,
+    check_cache,
+    export,
+    leaks,
+    privacy,
+    publish,
+    published_downloads,
+    render_cache,
+    search,
+    site,
+    workers,
+)
 from .check import Context, Report, declaration_files
 from .config import Project
 from .errors import DiscloseError
@@ -282,8 +294,10 @@ def build_sites(
         configs.append(site.write_config(config, work / site_key_dir(folder) / "mkdocs.yml"))
     epoch = source_date_epoch(docs)
     spool = staging / "downloads"
+    record = project.build / "cache" / published_downloads.RECORD  # what site/ holds: linked (public build)
+    linkable = published_downloads.Published.read(project.site, record) if link else None
     with stages.stage("MkDocs 构建", f"（{len(configs)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
-            export.worker_tasks(jobs, spool) as tasks:
+            published_downloads.worker_tasks(jobs, spool, linkable) as tasks:
         pages = project.build / "cache" / f"pages-{work.name}"  # each page's HTML by its inputs (page_cache)
         outputs = project.build / "cache" / f"sites-{work.name}"  # each MkDocs build by its inputs (site_cache)
         made = [result for chunk in site.build_all(configs, epoch, stages.parallel, tasks, stages.progress, pages,
@@ -295,6 +309,8 @@ def build_sites(
             join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
     # Pages link to their downloads from raw HTML, which MkDocs does not check: the files can come after it.
     export.place_spooled({y: tree / str(y) for y in built}, jobs, made, spool, options)
+    if link:
+        published_downloads.pending_record(tree, jobs, made, work / published_downloads.RECORD)
     for year, snapshot in frozen.items():
         archive.copy_snapshot(snapshot, tree / str(year))
     for year, published in reused.items():
@@ -364,6 +380,8 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
                                project.build / "cache" / "leaks-clean.txt")
         with stages.stage("发布"):
             publish.swap_in(tree, project.site, project.build / "trash")  # the old site: removed after
+        published_downloads.publish(project.build / "public" / published_downloads.RECORD,
+                                    project.build / "cache" / published_downloads.RECORD)
         _policy_file(project).write_text(policy, encoding="utf-8")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
