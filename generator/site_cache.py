@@ -25,6 +25,7 @@ that no snapshot or served file ever shares an inode with the cache.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -69,9 +70,13 @@ def _signature(path: Path) -> list[int]:
 
 def _place(source: Path, dest: Path, link: bool) -> None:
     if link:
-        os.link(source, dest)
-    else:
-        shutil.copyfile(source, dest)
+        try:
+            os.link(source, dest)
+            return
+        except OSError as err:
+            if err.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                raise  # (else: site/ on another filesystem than build/, or one without hard links: copied)
+    shutil.copyfile(source, dest)
 
 
 def store(store: cache.Store, key: str, site_dir: Path, pages: Sequence[str], link: bool) -> None:

@@ -5,7 +5,9 @@ the cache. Real `mkdocs build`, forked workers."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -105,3 +107,18 @@ def test_a_stored_build_is_found_by_its_inputs_only(tmp_path: Path) -> None:
     (docs / "data" / "b.csv").unlink()
     (docs / "index.md").write_text("# 首页！\n", "utf-8")
     assert site_cache.folder_listing(docs) != listing
+
+
+def test_without_hard_links_every_file_is_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """site/ on another filesystem than build/ (no hard link between them): the same site, made of copies."""
+    def cross_device(source: object, dest: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)  # (inherited by the forked workers)
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 3, years=1)
+    build(project)
+    edit_leader(paths[0])
+    again = build(project)
+    assert all(p.stat().st_nlink == 1 for p in (project / "site").rglob("*") if p.is_file())
+    assert again == cold(project)
