@@ -21,7 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import archive, check_cache, export, leaks, privacy, publish, render, render_cache, search, site, workers
+from . import (
+    archive,
+    check_cache,
+    export,
+    leaks,
+    privacy,
+    publish,
+    published_downloads,
+    render,
+    render_cache,
+    search,
+    site,
+    workers,
+)
 from .check import Context, Report, declaration_files
 from .config import Project
 from .errors import DiscloseError
@@ -294,19 +307,22 @@ def build_sites(
     frozen: Mapping[int, Path] | None = None,
     reused: Mapping[int, Path] | None = None,
     nav_years: Sequence[int] = (),
+    link: bool = False,
 ) -> Path:
     """Render, build every site (portal + one per year) in parallel and assemble them; return the tree.
 
     Years in `frozen` (archived: year → snapshot folder) are not re-rendered: their snapshot is copied in.
     Years in `reused` (`build --year`: the other years' sites as published) are copied in as well.
     `nav_years`: years the navigation lists beside those built (an archive builds one year, lists all).
+    `link`: a site taken from the build cache is hard-linked, not copied (site_cache: the public build only).
     """
     frozen = frozen or {}
     reused = reused or {}
     plan = plan_builds(project, stages, docs, options, work, staging, broken, {**reused, **frozen}, nav_years)
     made = run_builds(project, stages, plan, work, staging / "downloads",
-                      range(len(plan.configs)), range(len(plan.jobs)))
-    return assemble(project, stages, plan.layout, plan.jobs, made, staging, docs, options, frozen, reused, work)
+                      range(len(plan.configs)), range(len(plan.jobs)), link)
+    return assemble(project, stages, plan.layout, plan.jobs, made, staging, docs, options, frozen, reused, work,
+                    link)
 
 
 def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], options: PageOptions, work: Path,
@@ -347,21 +363,24 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
 
 
 def run_builds(project: Project, stages: Stages, plan: Plan, work: Path, spool: Path,
-               builds: Sequence[int], jobs: Sequence[int]) -> list[export.Spooled]:
+               builds: Sequence[int], jobs: Sequence[int], link: bool = False) -> list[export.Spooled]:
     """Run the chosen MkDocs builds (indexes into plan.configs) and, beside them, make the chosen download
-    jobs' files into `spool`; return what each chosen job spooled, in order."""
+    jobs' files into `spool`; return what each chosen job spooled, in order. `link`: see build_sites."""
     chosen = [plan.jobs[i] for i in jobs]
+    record = project.build / "cache" / published_downloads.RECORD  # what site/ holds: linked (public build)
+    linkable = published_downloads.Published.read(project.site, record) if link else None
     with stages.stage("MkDocs 构建", f"（{len(builds)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"), \
-            export.worker_tasks(chosen, spool) as tasks:
+            published_downloads.worker_tasks(chosen, spool, linkable) as tasks:
         pages = project.build / "cache" / f"pages-{work.name}"  # each page's HTML by its inputs (page_cache)
+        outputs = project.build / "cache" / f"sites-{work.name}"  # each MkDocs build by its inputs (site_cache)
         return [result for chunk in site.build_all([plan.configs[i] for i in builds], plan.layout.epoch,
-                                                   stages.parallel, tasks, stages.progress, pages)
+                                                   stages.parallel, tasks, stages.progress, pages, outputs, link)
                 for result in chunk]
 
 
 def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[export.Job],
              made: Sequence[export.Spooled], staging: Path, docs: Sequence[Document], options: PageOptions,
-             frozen: Mapping[int, Path], reused: Mapping[int, Path], work: Path) -> Path:
+             frozen: Mapping[int, Path], reused: Mapping[int, Path], work: Path, link: bool = False) -> Path:
     """Join the built folders under `staging` (and the spooled downloads) into one tree; return it."""
     tree = staging / site_key_dir(PORTAL)
     built, parts, epoch, spool = layout.built, layout.parts, layout.epoch, staging / "downloads"
@@ -371,6 +390,8 @@ def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[ex
             join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
     # Pages link to their downloads from raw HTML, which MkDocs does not check: the files can come after it.
     export.place_spooled({y: tree / str(y) for y in built}, jobs, made, spool, options)
+    if link:
+        published_downloads.pending_record(tree, jobs, made, work / published_downloads.RECORD)
     for year, snapshot in frozen.items():
         archive.copy_snapshot(snapshot, tree / str(year))
     for year, published in reused.items():
@@ -435,21 +456,26 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
     staging = publish.staging_dir(project.site)
     try:
         tree = build_sites(project, stages, docs, options, project.build / "public", staging,
-                           frozen=frozen, reused=reused)
-        publish_tree(project, stages, tree, policy)
+                           frozen=frozen, reused=reused, link=True)
+        publish_tree(project, stages, tree, policy, project.build / "public" / published_downloads.RECORD)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
 
 
-def publish_tree(project: Project, stages: Stages, tree: Path, policy: str) -> None:
-    """The public tree's last steps (a build's, a shard join's): superseded revisions, the leak scan, the swap."""
+def publish_tree(project: Project, stages: Stages, tree: Path, policy: str, pending: Path | None = None) -> None:
+    """The public tree's last steps (a build's, a shard join's): superseded revisions, the leak scan, the swap.
+
+    `pending`: what the tree holds of the downloads cache (assemble with `link`), the record once published;
+    without it nothing is recorded, and the next build links none of site/'s downloads (published_downloads).
+    """
     archive.serve_superseded(project, tree)
     with stages.stage("泄露检查"):
         leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
                            project.build / "cache" / "leaks-clean.txt")
     with stages.stage("发布"):
-        publish.swap_in(tree, project.site)
+        publish.swap_in(tree, project.site, project.build / "trash")  # the old site: removed after
+    published_downloads.publish(pending, project.build / "cache" / published_downloads.RECORD)
     _policy_file(project).write_text(policy, encoding="utf-8")
 
 
@@ -500,7 +526,7 @@ def _build_preview(project: Project, stages: Stages, target: Path) -> Report:
     try:
         tree = build_sites(project, stages, docs, options, project.build / "preview", staging, broken)
         with stages.stage("发布"):
-            publish.swap_in(tree, target)
+            publish.swap_in(tree, target, project.build / "trash")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report

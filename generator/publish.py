@@ -6,6 +6,8 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -71,8 +73,9 @@ def refuse_read_only(target: Path) -> None:
             raise PublishRefused(f"{folder} 是只读的，无法替换 {target}（恢复写权限后再试）")
 
 
-def swap_in(staging: Path, target: Path) -> None:
-    """Make staging the target in one step; the previous target is removed afterwards.
+def swap_in(staging: Path, target: Path, trash: Path | None = None) -> None:
+    """Make staging the target in one step; the previous target is removed afterwards (with `trash`, a
+    folder on the same filesystem, by a process of its own: see remove_later).
 
     A failure to swap (a read-only mount, say) raises PublishRefused with the target as it was.
     """
@@ -81,7 +84,8 @@ def swap_in(staging: Path, target: Path) -> None:
             staging.rename(target)
             return
         if _exchange(staging, target):
-            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site (else clear_stale will)
+            if trash is None or not remove_later(staging, trash):
+                shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site (else clear_stale will)
             return
         _two_renames(staging, target)
     except OSError as err:
@@ -98,3 +102,24 @@ def _two_renames(staging: Path, target: Path) -> None:
         old.rename(target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_later(tree: Path, trash: Path) -> bool:
+    """Move a tree into `trash` and remove everything there in a detached process; False if it cannot move.
+
+    Removing the previous site's ≈ 2,000 folders costs little CPU but seconds of wall time on a busy disk
+    (each rmdir waits for the filesystem), and nobody waits for it: the site is already published. The
+    process holds no file of the build's (close_fds: not the project's lock, which the next build takes);
+    whatever it leaves (killed, say) the next one removes, since it empties the whole trash folder.
+    """
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        tree.rename(Path(tempfile.mkdtemp(prefix="old-", dir=trash)) / tree.name)
+        subprocess.Popen([sys.executable, "-I", "-S", "-c", _REMOVE, str(trash)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:  # (another filesystem: the rename fails, and the caller removes the tree itself)
+        return False
+    return True
+
+
+_REMOVE = "import os, shutil, sys\nfor e in os.scandir(sys.argv[1]): shutil.rmtree(e.path, ignore_errors=True)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from . import cache, page_cache, workers
+from . import cache, page_cache, site_cache, workers
 from .config import Project
 from .errors import DiscloseError
 
@@ -100,36 +101,62 @@ def build_all(
     beside: Sequence[Callable[[], T]] = (),
     progress: Callable[[int, int], None] = lambda done, total: None,
     pages: Path | None = None,
+    outputs: Path | None = None,
+    link: bool = False,
 ) -> list[T]:
     """Build several MkDocs sites in parallel processes (one per core); raise the first failure.
 
     `beside`: other work (picklable callables) run in the same processes once they are free, so that
     no core waits while another builds the biggest site; their results are returned in order.
     `pages`: the page cache's folder (page_cache), shared by these sites; afterwards it keeps only
-    the pages of this build.
+    the pages of this build. `outputs`: the build cache's folder (site_cache): a site whose inputs are
+    unchanged is taken from it, not built (`link`: hard-linked, else copied); it keeps this build's sites.
     """
     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+    keys = [site_cache.run_key(path, source_date_epoch) if outputs else "" for path in config_paths]
+    used: list[str] = []
+    todo: list[tuple[Path, str]] = []
+    done = 0
+    for path, key in zip(config_paths, keys, strict=True):
+        reused = site_cache.restore(cache.Store(outputs), key, *_dirs(path), link) if outputs else None
+        if reused is None:
+            todo.append((path, key))
+        else:
+            used += reused
+            done += 1
+            progress(done, len(config_paths))
     # Loaded once here (~1 s), inherited by every forked build instead of loaded in each; with a filled page
     # cache few pages are made, and a build that makes an indexed page loads it itself.
-    preload_jieba(load=pages is None or not cache.Store(pages).filled())
-    used: list[str] = []
+    if todo:
+        preload_jieba(load=pages is None or not cache.Store(pages).filled())
+    run = functools.partial(build, source_date_epoch=source_date_epoch, pages=pages, outputs=outputs, link=link)
     if not parallel or (os.cpu_count() or 1) == 1:
-        for done, path in enumerate(config_paths, 1):
-            used += build(path, source_date_epoch, pages)
+        for path, key in todo:
+            used += run(path, key=key)
+            done += 1
             progress(done, len(config_paths))
         results = [task() for task in beside]
     else:
         gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
         with workers.pool(os.cpu_count() or 1) as pool:  # forked: children inherit loaded modules, fast start
-            builds = [pool.submit(build, path, source_date_epoch, pages) for path in config_paths]
+            builds = [pool.submit(run, path, key=key) for path, key in todo]
             others = [pool.submit(task) for task in beside]
-            for done, future in enumerate(as_completed(builds), 1):
+            for future in as_completed(builds):
                 used += future.result()
-                progress(done, len(builds))
+                done += 1
+                progress(done, len(config_paths))
             results = [future.result() for future in others]
     if pages is not None:
         cache.Store(pages).keep_only(used)
+    if outputs is not None:
+        cache.Store(outputs).keep_only(site_cache.entry_names(cache.Store(outputs), keys))
     return results
+
+
+def _dirs(config_path: Path) -> tuple[Path, Path]:
+    """A generated config's site_dir and docs_dir."""
+    config = yaml.safe_load(config_path.read_text("utf-8"))
+    return Path(config["site_dir"]), Path(config["docs_dir"])
 
 
 def preload_jieba(load: bool = True) -> None:
@@ -141,11 +168,13 @@ def preload_jieba(load: bool = True) -> None:
         jieba.initialize()
 
 
-def build(config_path: Path, source_date_epoch: int, pages: Path | None = None) -> list[str]:
+def build(config_path: Path, source_date_epoch: int, pages: Path | None = None, outputs: Path | None = None,
+          key: str = "", link: bool = False) -> list[str]:
     """Run `mkdocs build --strict` in-process; raise SiteError with MkDocs' own words on failure.
 
     With `pages` (a folder), each page's HTML comes from that cache where its inputs are unchanged
-    (page_cache); returns the keys of the site's pages.
+    (page_cache); returns the keys of the site's pages. With `outputs`, the finished site is kept there
+    under `key` (site_cache).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -162,6 +191,8 @@ def build(config_path: Path, source_date_epoch: int, pages: Path | None = None) 
             os.environ["DISCLOSE_TEMPLATE_CACHE"] = str(pages.with_name("templates"))  # (mkdocs_hooks.on_env)
             with page_cache.installed(cache.Store(pages), page_cache.site_key(config_path)) as found:
                 mkdocs_build(config)
+            if outputs is not None:
+                site_cache.store(cache.Store(outputs), key, Path(config.site_dir), sorted(found.used), link)
             return sorted(found.used)
         except (MkDocsException, OSError, yaml.YAMLError) as err:
             detail = "\n".join(warnings) or str(err)
