@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator import build, render
@@ -67,3 +68,16 @@ def test_a_year_rendered_in_forked_parts_is_the_serial_one_and_its_cache_keeps_t
     build.render_years(work, context.levels, PageOptions(), {}, [smaller], True)
     after = {p.name for p in memo.rglob("*.md")}
     assert len(after) == len(before) - 1 and after < before
+
+
+@pytest.mark.parametrize("value", ["计划数", "两行\n文字", "<b>&</b>", None, 0, 12.5, ""])
+def test_the_field_filter_prints_what_attr_printed(value: object) -> None:
+    """The matrix's cells: `|field` (getattr) instead of Jinja's `|attr` (a static lookup first: 15 % of a page)."""
+    env = render.environment()
+    cell = type("Cell", (), {"value": value})()
+    new, old = ("<td>{{ x|" + name + "('value') or '' }}</td>" for name in ("field", "attr"))
+    assert env.from_string(new).render(x=cell) == env.from_string(old).render(x=cell)
+    with pytest.raises(AttributeError):  # a field the form does not have fails the page, as attr's undefined did
+        env.from_string("{{ x|field('other') or '' }}").render(x=cell)
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ x|attr('other') or '' }}").render(x=cell)
