@@ -213,6 +213,11 @@ def _found(folder: Path, key: str) -> Found:
         return Found(folder, manifest, "不是由与本次合并相同的输入构建的（content/、site_config/、mkdocs.yml、"
                                        "theme/、archive/、生成器代码或依赖版本、SOURCE_DATE_EPOCH 有不同）："
                                        "请用同一提交、同一镜像重新构建该分片")
+    lost = [name for name in manifest["builds"] if not (folder / name / "index.html").is_file()]
+    if manifest["made"] and not (folder / "downloads").is_dir():
+        lost.append("downloads")
+    if lost:  # (an artifact step that copied part of it, say)
+        return Found(folder, manifest, f"分片目录不完整：缺少 {'、'.join(f'{name}/' for name in lost)}")
     return Found(folder, manifest)
 
 

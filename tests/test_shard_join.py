@@ -153,3 +153,12 @@ def test_wrong_shard_options_are_refused(tmp_path: Path, argv: list[str], says: 
     result = run(tmp_path, "build", *argv)
     assert result.returncode == 2 and says in result.stderr, result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_shard_folder_copied_in_part_is_refused_naming_what_it_lacks(built: Path) -> None:
+    out = built / "partial-2"
+    shutil.copytree(shard_dir(built, 2), out)
+    shutil.rmtree(out / "downloads")
+    shutil.rmtree(out / str(manifest(out)["builds"][0]))  # type: ignore[index]
+    err = refused(built, shard_dir(built, 0), shard_dir(built, 1), out)
+    assert f"分片 2/{N}（{out}）：分片目录不完整：缺少 " in err and "downloads/" in err
