@@ -90,8 +90,7 @@ def build_shard(project: Project, stages: Stages, shard: Shard, out: Path) -> Re
         try:
             return _build_shard(project, stages, shard, out, key)
         except Exception as err:
-            _write_folder(out, {"format": FORMAT, "shard": shard.index, "of": shard.count, "key": key,
-                                "failed": str(err)})
+            _write_folder(out, {**_head(shard, key), "failed": str(err)})
             raise
 
 
@@ -109,8 +108,7 @@ def _build_shard(project: Project, stages: Stages, shard: Shard, out: Path, key:
         builds, jobs = shard.picks(len(plan.configs)), shard.picks(len(plan.jobs))
         made = build.run_builds(project, stages, plan, work, staging / "downloads", builds, jobs)
         (staging / ".pid").unlink()
-        manifest = {"format": FORMAT, "shard": shard.index, "of": shard.count, "key": key,
-                    "layout": dataclasses.asdict(plan.layout), "jobs": len(plan.jobs),
+        manifest = {**_head(shard, key), "layout": dataclasses.asdict(plan.layout), "jobs": len(plan.jobs),
                     "builds": [plan.layout.folders[i] for i in builds],
                     "made": {str(i): names for i, (names, _) in zip(jobs, made, strict=True)}}
         _write_manifest(staging, manifest)
@@ -118,6 +116,10 @@ def _build_shard(project: Project, stages: Stages, shard: Shard, out: Path, key:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _head(shard: Shard, key: str) -> dict[str, Any]:
+    return {"format": FORMAT, "shard": shard.index, "of": shard.count, "key": key}
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:

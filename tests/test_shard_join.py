@@ -162,3 +162,23 @@ def test_a_shard_folder_copied_in_part_is_refused_naming_what_it_lacks(built: Pa
     shutil.rmtree(out / str(manifest(out)["builds"][0]))  # type: ignore[index]
     err = refused(built, shard_dir(built, 0), shard_dir(built, 1), out)
     assert f"分片 2/{N}（{out}）：分片目录不完整：缺少 " in err and "downloads/" in err
+
+
+def test_an_archived_year_is_served_from_its_snapshot_by_the_join_as_by_a_single_build(tmp_path: Path) -> None:
+    """The shards skip an archived year (its snapshot is copied in at the join); its manifest is in the key."""
+    base = copy_project(tmp_path / "base", content=False)
+    assert run(base, "synth", "8", "--years", "2", "--seed", "2").returncode == 0
+    older = min(p.name for p in (base / "content").iterdir())
+    archived = run(base, "archive", older, "--note", "年度结束归档", "-q")
+    assert archived.returncode == 0, archived.stderr
+    for name in ("single", "s0", "s1", "join"):
+        shutil.copytree(base, tmp_path / name)
+    assert run(tmp_path / "single", "build", "-q").returncode == 0
+    shards = [tmp_path / f"s{k}" / "out" for k in range(2)]
+    for k, out in enumerate(shards):
+        result = run(tmp_path / f"s{k}", "build", "-q", "--shard", f"{k}/2", "--shard-dir", str(out))
+        assert result.returncode == 0, result.stderr
+    assert all(older not in manifest(out)["builds"] for out in shards)  # type: ignore[operator]
+    assert run(tmp_path / "join", "build", "-q", "--join", *map(str, shards)).returncode == 0
+    assert files(tmp_path / "join" / "site") == files(tmp_path / "single" / "site")
+    assert f"{older}/index.html" in files(tmp_path / "join" / "site")
