@@ -182,3 +182,13 @@ def test_an_archived_year_is_served_from_its_snapshot_by_the_join_as_by_a_single
     assert run(tmp_path / "join", "build", "-q", "--join", *map(str, shards)).returncode == 0
     assert files(tmp_path / "join" / "site") == files(tmp_path / "single" / "site")
     assert f"{older}/index.html" in files(tmp_path / "join" / "site")
+
+
+def test_the_join_runs_the_leak_scan_on_what_the_shards_made(built: Path) -> None:
+    """A shard's output is not trusted: a whole mobile number in a built page refuses the join, site/ kept."""
+    out = built / "leaky-0"
+    shutil.copytree(shard_dir(built, 0), out)
+    page = out / "portal" / "index.html"
+    page.write_text(page.read_text("utf-8").replace("</body>", "<p>13912345678</p></body>"), encoding="utf-8")
+    err = refused(built, out, shard_dir(built, 1), shard_dir(built, 2))
+    assert "PUBLIC_LEAK" in err and "index.html:" in err and "13912345678" not in err
