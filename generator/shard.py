@@ -14,6 +14,7 @@ paid so that no shard depends on another's output and the join needs only the sh
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import os
@@ -51,10 +52,10 @@ class Shard:
 
 
 def parse(text: str) -> Shard:
-    """`K/N` with 0 ≤ K < N; ValueError with a zh-CN message otherwise (argparse shows it)."""
+    """`K/N` with 0 ≤ K < N (argparse's type: its error, in zh-CN, is the option's usage error)."""
     match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
     if not match or not 0 <= int(match[1]) < int(match[2]):
-        raise ValueError(f"--shard 应为 K/N（0 ≤ K < N，如 0/4）：{text}")
+        raise argparse.ArgumentTypeError(f"--shard 应为 K/N（0 ≤ K < N，如 0/4）：{text}")
     return Shard(int(match[1]), int(match[2]))
 
 
