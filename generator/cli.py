@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import archive, archiving
+from . import archive, archiving, shard
 from .build import Stages, build_preview, build_public, project_lock, with_config
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
@@ -80,8 +80,6 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_shard(args: argparse.Namespace, project: Project, stages: Stages) -> int:
     """`build --shard K/N` (one share of the public build, into a shard folder) and `build --join DIR…`."""
-    from . import shard
-
     if args.join is not None:
         if not args.join:
             print("disclose build: --join 需要给出各分片目录（disclose build --shard 的输出）", file=sys.stderr)
@@ -272,15 +270,6 @@ def cmd_template(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
-def _shard(text: str) -> object:
-    from . import shard
-
-    try:
-        return shard.parse(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="disclose", description="部门整体支出绩效目标申报表公开网站生成器")
     top.add_argument("-C", "--project", type=Path, default=Path("."), help="项目目录（默认为当前目录）")
@@ -300,7 +289,7 @@ def parser() -> argparse.ArgumentParser:
                        help="把各阶段用时（秒）写入 JSON 文件（供基准测试）")
     build.add_argument("--preview", action="store_true",
                        help="生成内部预览（含草稿、问题、未打码）到 preview-site/，不影响 site/")
-    build.add_argument("--shard", type=_shard, metavar="K/N",
+    build.add_argument("--shard", type=shard.parse, metavar="K/N",
                        help="只构建公开网站的第 K 个分片（共 N 个，K 从 0 起，如 Kubernetes 的 JOB_COMPLETION_INDEX）："
                             "序号 ≡ K (mod N) 的 MkDocs 构建和下载文件，写入 --shard-dir，不动 site/")
     build.add_argument("--shard-dir", type=Path, metavar="DIR",

@@ -14,6 +14,7 @@ paid so that no shard depends on another's output and the join needs only the sh
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import os
@@ -51,10 +52,10 @@ class Shard:
 
 
 def parse(text: str) -> Shard:
-    """`K/N` with 0 ≤ K < N; ValueError with a zh-CN message otherwise (argparse shows it)."""
+    """`K/N` with 0 ≤ K < N (argparse's type: its error, in zh-CN, is the option's usage error)."""
     match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
     if not match or not 0 <= int(match[1]) < int(match[2]):
-        raise ValueError(f"--shard 应为 K/N（0 ≤ K < N，如 0/4）：{text}")
+        raise argparse.ArgumentTypeError(f"--shard 应为 K/N（0 ≤ K < N，如 0/4）：{text}")
     return Shard(int(match[1]), int(match[2]))
 
 
@@ -90,8 +91,7 @@ def build_shard(project: Project, stages: Stages, shard: Shard, out: Path) -> Re
         try:
             return _build_shard(project, stages, shard, out, key)
         except Exception as err:
-            _write_folder(out, {"format": FORMAT, "shard": shard.index, "of": shard.count, "key": key,
-                                "failed": str(err)})
+            _write_folder(out, {**_head(shard, key), "failed": str(err)})
             raise
 
 
@@ -109,8 +109,7 @@ def _build_shard(project: Project, stages: Stages, shard: Shard, out: Path, key:
         builds, jobs = shard.picks(len(plan.configs)), shard.picks(len(plan.jobs))
         made = build.run_builds(project, stages, plan, work, staging / "downloads", builds, jobs)
         (staging / ".pid").unlink()
-        manifest = {"format": FORMAT, "shard": shard.index, "of": shard.count, "key": key,
-                    "layout": dataclasses.asdict(plan.layout), "jobs": len(plan.jobs),
+        manifest = {**_head(shard, key), "layout": dataclasses.asdict(plan.layout), "jobs": len(plan.jobs),
                     "builds": [plan.layout.folders[i] for i in builds],
                     "made": {str(i): names for i, (names, _) in zip(jobs, made, strict=True)}}
         _write_manifest(staging, manifest)
@@ -118,6 +117,10 @@ def _build_shard(project: Project, stages: Stages, shard: Shard, out: Path, key:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _head(shard: Shard, key: str) -> dict[str, Any]:
+    return {"format": FORMAT, "shard": shard.index, "of": shard.count, "key": key}
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
@@ -213,6 +216,11 @@ def _found(folder: Path, key: str) -> Found:
         return Found(folder, manifest, "不是由与本次合并相同的输入构建的（content/、site_config/、mkdocs.yml、"
                                        "theme/、archive/、生成器代码或依赖版本、SOURCE_DATE_EPOCH 有不同）："
                                        "请用同一提交、同一镜像重新构建该分片")
+    lost = [name for name in manifest["builds"] if not (folder / name / "index.html").is_file()]
+    if manifest["made"] and not (folder / "downloads").is_dir():
+        lost.append("downloads")
+    if lost:  # (an artifact step that copied part of it, say)
+        return Found(folder, manifest, f"分片目录不完整：缺少 {'、'.join(f'{name}/' for name in lost)}")
     return Found(folder, manifest)
 
 

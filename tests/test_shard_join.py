@@ -153,3 +153,42 @@ def test_wrong_shard_options_are_refused(tmp_path: Path, argv: list[str], says: 
     result = run(tmp_path, "build", *argv)
     assert result.returncode == 2 and says in result.stderr, result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_shard_folder_copied_in_part_is_refused_naming_what_it_lacks(built: Path) -> None:
+    out = built / "partial-2"
+    shutil.copytree(shard_dir(built, 2), out)
+    shutil.rmtree(out / "downloads")
+    shutil.rmtree(out / str(manifest(out)["builds"][0]))  # type: ignore[index]
+    err = refused(built, shard_dir(built, 0), shard_dir(built, 1), out)
+    assert f"分片 2/{N}（{out}）：分片目录不完整：缺少 " in err and "downloads/" in err
+
+
+def test_an_archived_year_is_served_from_its_snapshot_by_the_join_as_by_a_single_build(tmp_path: Path) -> None:
+    """The shards skip an archived year (its snapshot is copied in at the join); its manifest is in the key."""
+    base = copy_project(tmp_path / "base", content=False)
+    assert run(base, "synth", "8", "--years", "2", "--seed", "2").returncode == 0
+    older = min(p.name for p in (base / "content").iterdir())
+    archived = run(base, "archive", older, "--note", "年度结束归档", "-q")
+    assert archived.returncode == 0, archived.stderr
+    for name in ("single", "s0", "s1", "join"):
+        shutil.copytree(base, tmp_path / name)
+    assert run(tmp_path / "single", "build", "-q").returncode == 0
+    shards = [tmp_path / f"s{k}" / "out" for k in range(2)]
+    for k, out in enumerate(shards):
+        result = run(tmp_path / f"s{k}", "build", "-q", "--shard", f"{k}/2", "--shard-dir", str(out))
+        assert result.returncode == 0, result.stderr
+    assert all(older not in manifest(out)["builds"] for out in shards)  # type: ignore[operator]
+    assert run(tmp_path / "join", "build", "-q", "--join", *map(str, shards)).returncode == 0
+    assert files(tmp_path / "join" / "site") == files(tmp_path / "single" / "site")
+    assert f"{older}/index.html" in files(tmp_path / "join" / "site")
+
+
+def test_the_join_runs_the_leak_scan_on_what_the_shards_made(built: Path) -> None:
+    """A shard's output is not trusted: a whole mobile number in a built page refuses the join, site/ kept."""
+    out = built / "leaky-0"
+    shutil.copytree(shard_dir(built, 0), out)
+    page = out / "portal" / "index.html"
+    page.write_text(page.read_text("utf-8").replace("</body>", "<p>13912345678</p></body>"), encoding="utf-8")
+    err = refused(built, out, shard_dir(built, 1), shard_dir(built, 2))
+    assert "PUBLIC_LEAK" in err and "index.html:" in err and "13912345678" not in err
