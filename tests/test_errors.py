@@ -4,13 +4,16 @@ exact message and exit code the commands gave before there was one base (pinned 
 from __future__ import annotations
 
 import ast
+import importlib
 import os
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_project
 
+import generator
 from generator import cli
 from generator.archive import ArchiveRefused
 from generator.build import BuildFailed, Busy, project_lock
@@ -19,15 +22,31 @@ from generator.errors import DiscloseError
 from generator.importer_book import BookError
 from generator.leaks import LeakFound
 from generator.publish import PublishRefused
+from generator.shard import ShardRefused
 from generator.site import SiteError
 
 BUSY = "本项目的另一个命令正在运行（进程 {pid}：disclose {command}），请等它结束后再试；未做任何改动"
 
 
-@pytest.mark.parametrize("error", [SiteError, BookError, PublishRefused, ConfigInvalid, LeakFound, BuildFailed,
-                                   Busy, ArchiveRefused])
+REFUSALS = [SiteError, BookError, PublishRefused, ConfigInvalid, LeakFound, BuildFailed, Busy, ArchiveRefused,
+            ShardRefused]
+
+
+@pytest.mark.parametrize("error", REFUSALS)
 def test_every_refusal_is_a_disclose_error_exiting_1(error: type[Exception]) -> None:
     assert issubclass(error, DiscloseError) and error.exit_code == 1  # type: ignore[attr-defined]
+
+
+def _subclasses(base: type) -> list[type]:
+    return [c for sub in base.__subclasses__() for c in (sub, *_subclasses(sub))]
+
+
+def test_the_list_above_is_every_refusal_the_generator_defines() -> None:
+    """(A new refusal — shard.ShardRefused was one — must be pinned above: found by importing every module.)"""
+    for module in pkgutil.walk_packages(generator.__path__, "generator."):
+        if module.name != "generator.__main__":  # (it runs the CLI)
+            importlib.import_module(module.name)
+    assert set(_subclasses(DiscloseError)) == set(REFUSALS)
 
 
 def test_the_cli_catches_only_the_base_type() -> None:
