@@ -433,8 +433,12 @@ def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) ->
     taken from the published site/ as it is (built too where site/ has none yet).
     Raises Busy while another build of the project runs, PublishRefused for a read-only site/.
     """
-    with project_lock(project, "build"):
+    with project_lock(project, "build"), publish.removing(old_sites(project)):  # (the last build's old site)
         return _build_public(project, stages, years)
+
+
+def old_sites(project: Project) -> Path:
+    return project.build / "old-sites"  # the previous site of each swap, removed by the next build (publish)
 
 
 def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Report:
@@ -474,7 +478,7 @@ def publish_tree(project: Project, stages: Stages, tree: Path, policy: str, pend
         leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
                            project.build / "cache" / "leaks-clean.txt")
     with stages.stage("发布"):
-        publish.swap_in(tree, project.site, project.build / "trash")  # the old site: removed after
+        publish.swap_in(tree, project.site, old_sites(project))  # the old site: set aside, removed later
     published_downloads.publish(pending, project.build / "cache" / published_downloads.RECORD)
     _policy_file(project).write_text(policy, encoding="utf-8")
 
@@ -526,7 +530,7 @@ def _build_preview(project: Project, stages: Stages, target: Path) -> Report:
     try:
         tree = build_sites(project, stages, docs, options, project.build / "preview", staging, broken)
         with stages.stage("发布"):
-            publish.swap_in(tree, target, project.build / "trash")
+            publish.swap_in(tree, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report

@@ -6,9 +6,10 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import DiscloseError
@@ -73,9 +74,9 @@ def refuse_read_only(target: Path) -> None:
             raise PublishRefused(f"{folder} 是只读的，无法替换 {target}（恢复写权限后再试）")
 
 
-def swap_in(staging: Path, target: Path, trash: Path | None = None) -> None:
-    """Make staging the target in one step; the previous target is removed afterwards (with `trash`, a
-    folder on the same filesystem, by a process of its own: see remove_later).
+def swap_in(staging: Path, target: Path, aside: Path | None = None) -> None:
+    """Make staging the target in one step; the previous target is removed afterwards (with `aside`, moved
+    into that folder for the next build to remove while it works: see set_aside).
 
     A failure to swap (a read-only mount, say) raises PublishRefused with the target as it was.
     """
@@ -84,7 +85,7 @@ def swap_in(staging: Path, target: Path, trash: Path | None = None) -> None:
             staging.rename(target)
             return
         if _exchange(staging, target):
-            if trash is None or not remove_later(staging, trash):
+            if not (aside and set_aside(staging, aside)):
                 shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site (else clear_stale will)
             return
         _two_renames(staging, target)
@@ -104,22 +105,33 @@ def _two_renames(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def remove_later(tree: Path, trash: Path) -> bool:
-    """Move a tree into `trash` and remove everything there in a detached process; False if it cannot move.
+def set_aside(tree: Path, folder: Path) -> bool:
+    """Move the previous site into `folder` (under build/); False if it cannot be moved (another filesystem).
 
-    Removing the previous site's ≈ 2,000 folders costs little CPU but seconds of wall time on a busy disk
-    (each rmdir waits for the filesystem), and nobody waits for it: the site is already published. The
-    process holds no file of the build's (close_fds: not the project's lock, which the next build takes);
-    whatever it leaves (killed, say) the next one removes, since it empties the whole trash folder.
+    Removing its ≈ 2,000 folders costs little CPU but seconds of wall time on a busy disk (each rmdir waits
+    for the filesystem), after the site is published: the next build removes it beside its own work
+    (`removing`). Its files are mostly hard links to the published site's, so it holds little disk meanwhile.
     """
     try:
-        trash.mkdir(parents=True, exist_ok=True)
-        tree.rename(Path(tempfile.mkdtemp(prefix="old-", dir=trash)) / tree.name)
-        subprocess.Popen([sys.executable, "-I", "-S", "-c", _REMOVE, str(trash)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    except OSError:  # (another filesystem: the rename fails, and the caller removes the tree itself)
+        folder.mkdir(parents=True, exist_ok=True)
+        tree.rename(Path(tempfile.mkdtemp(prefix="old-", dir=folder)) / tree.name)
+    except OSError:
         return False
     return True
 
 
-_REMOVE = "import os, shutil, sys\nfor e in os.scandir(sys.argv[1]): shutil.rmtree(e.path, ignore_errors=True)"
+@contextmanager
+def removing(folder: Path) -> Iterator[None]:
+    """Remove what `folder` holds, in a thread beside the block (it waits on the disk, not on the CPU)."""
+    old = sorted(folder.iterdir()) if folder.is_dir() else []
+    thread = threading.Thread(target=_remove_all, args=(old,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _remove_all(paths: list[Path]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)

@@ -141,7 +141,7 @@ def _write_folder(out: Path, manifest: dict[str, Any]) -> None:
 
 def join(project: Project, stages: Stages, folders: Sequence[Path]) -> Report:
     """Publish into site/ the site the shards in `folders` make together, byte-identical to a single build."""
-    with build.project_lock(project, "build --join"):
+    with build.project_lock(project, "build --join"), publish.removing(build.old_sites(project)):
         publish.refuse_read_only(project.site)
         manifests = read_shards(folders, input_key(project))
         report = build.check_all(project, stages)
