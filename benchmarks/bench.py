@@ -45,7 +45,8 @@ from generator.synth import SIZE_KEYS, measure  # noqa: E402  (the corpus is mea
 SEED = REPO / "content" / "2021" / "guangshui-ldbxj.yaml"
 PROJECT_FILES = ("mkdocs.yml", "theme", "site_config")
 STAGE_NAMES = {"检查": "check (incl. load)", "数据下载": "data downloads", "生成页面": "render",
-               "MkDocs 构建": "MkDocs", "检索索引": "search", "发布": "publish"}
+               "MkDocs 构建": "MkDocs", "检索索引": "search", "泄露检查": "leak scan", "发布": "publish",
+               "打码": "masking", "组装": "assembling the tree", "清理旧站点": "waiting for the old site's removal"}
 KEEP_BEGIN, KEEP_END = "<!-- keep: hand-written notes below are kept when the benchmark rewrites this file -->", \
     "<!-- /keep -->"
 MIB = 1024 * 1024

@@ -384,18 +384,19 @@ def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[ex
     """Join the built folders under `staging` (and the spooled downloads) into one tree; return it."""
     tree = staging / site_key_dir(PORTAL)
     built, parts, epoch, spool = layout.built, layout.parts, layout.epoch, staging / "downloads"
-    for year in built:
-        (staging / str(year)).rename(tree / str(year))
-        if parts.get(str(year)):
-            join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
-    # Pages link to their downloads from raw HTML, which MkDocs does not check: the files can come after it.
-    export.place_spooled({y: tree / str(y) for y in built}, jobs, made, spool, options)
-    if link:
-        published_downloads.pending_record(tree, jobs, made, work / published_downloads.RECORD)
-    for year, snapshot in frozen.items():
-        archive.copy_snapshot(snapshot, tree / str(year))
-    for year, published in reused.items():
-        shutil.copytree(published, tree / str(year))
+    with stages.stage("组装"):
+        for year in built:
+            (staging / str(year)).rename(tree / str(year))
+            if parts.get(str(year)):
+                join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
+        # Pages link to their downloads from raw HTML, which MkDocs does not check: the files can come after it.
+        export.place_spooled({y: tree / str(y) for y in built}, jobs, made, spool, options)
+        if link:
+            published_downloads.pending_record(tree, jobs, made, work / published_downloads.RECORD)
+        for year, snapshot in frozen.items():
+            archive.copy_snapshot(snapshot, tree / str(year))
+        for year, published in reused.items():
+            shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
         merge_search(tree, layout.years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}",
                      stages.parallel)
@@ -433,8 +434,11 @@ def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) ->
     taken from the published site/ as it is (built too where site/ has none yet).
     Raises Busy while another build of the project runs, PublishRefused for a read-only site/.
     """
-    with project_lock(project, "build"), publish.removing(old_sites(project)):  # (the last build's old site)
-        return _build_public(project, stages, years)
+    with project_lock(project, "build"), publish.removing(old_sites(project)) as removal:  # (the last old site)
+        report = _build_public(project, stages, years)
+        with stages.stage("清理旧站点"):  # (waits only where removing the last old site outlasted the build)
+            removal.join()
+        return report
 
 
 def old_sites(project: Project) -> Path:
@@ -446,7 +450,8 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
     report = check_all(project, stages)
     if report.blocking:
         raise BuildFailed(report)
-    docs = public_documents(report)
+    with stages.stage("打码"):
+        docs = public_documents(report)
     options = public_options(project, report)
     frozen = archive.published_snapshots(project)  # every revision verified, every chain complete
     policy = publication_policy(project)

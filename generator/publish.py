@@ -121,13 +121,14 @@ def set_aside(tree: Path, folder: Path) -> bool:
 
 
 @contextmanager
-def removing(folder: Path) -> Iterator[None]:
-    """Remove what `folder` holds, in a thread beside the block (it waits on the disk, not on the CPU)."""
+def removing(folder: Path) -> Iterator[threading.Thread]:
+    """Remove what `folder` holds, in a thread beside the block (it waits on the disk, not on the CPU); the
+    block may join the thread itself (to time the wait), else it is joined when the block ends."""
     old = sorted(folder.iterdir()) if folder.is_dir() else []
     thread = threading.Thread(target=_remove_all, args=(old,), daemon=True)
     thread.start()
     try:
-        yield
+        yield thread
     finally:
         thread.join()
 

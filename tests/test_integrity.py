@@ -157,7 +157,7 @@ def test_mkdocs_error_changes_nothing(project: Path) -> None:
     assert snapshot(project) == before and stale(project) == []
 
 
-@pytest.mark.parametrize("stage", ["MkDocs 构建", "检索索引", "发布"])
+@pytest.mark.parametrize("stage", ["打码", "MkDocs 构建", "组装", "检索索引", "发布", "清理旧站点"])
 def test_killed_build_changes_nothing_and_the_next_build_recovers(project: Path, stage: str) -> None:
     """SIGKILL the whole build (its forked MkDocs workers too) as it enters a stage, then build again."""
     before = snapshot(project)
