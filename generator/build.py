@@ -445,15 +445,31 @@ def old_sites(project: Project) -> Path:
     return project.build / "old-sites"  # the previous site of each swap, removed by the next build (publish)
 
 
-def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Report:
-    publish.refuse_read_only(project.site)
+@dataclass(frozen=True)
+class PublicInputs:
+    """What a public build (or a shard of one, or their join) publishes from: checked, masked, archived."""
+
+    report: Report
+    docs: list[Document]  # the published forms, masked
+    options: PageOptions
+    frozen: dict[int, Path]  # archived years: their snapshots
+
+
+def public_inputs(project: Project, stages: Stages) -> PublicInputs:
+    """Check the content (raise BuildFailed on an error), mask the published forms, verify the archive."""
     report = check_all(project, stages)
     if report.blocking:
         raise BuildFailed(report)
     with stages.stage("打码"):
         docs = public_documents(report)
-    options = public_options(project, report)
     frozen = archive.published_snapshots(project)  # every revision verified, every chain complete
+    return PublicInputs(report, docs, public_options(project, report), frozen)
+
+
+def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Report:
+    publish.refuse_read_only(project.site)
+    inputs = public_inputs(project, stages)
+    report, docs, options, frozen = inputs.report, inputs.docs, inputs.options, inputs.frozen
     policy = publication_policy(project)
     if years and not policy_unchanged(project, policy):
         years = ()  # kept years would still show what the old policy published (a filer's name, say)

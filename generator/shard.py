@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import archive, build, cache, export, publish
-from .build import BuildFailed, Layout, Stages
+from .build import Layout, Stages
 from .check import Report
 from .config import Project
 from .errors import DiscloseError
@@ -96,12 +96,8 @@ def build_shard(project: Project, stages: Stages, shard: Shard, out: Path) -> Re
 
 
 def _build_shard(project: Project, stages: Stages, shard: Shard, out: Path, key: str) -> Report:
-    report = build.check_all(project, stages)
-    if report.blocking:
-        raise BuildFailed(report)
-    docs = build.public_documents(report)
-    options = build.public_options(project, report)
-    frozen = archive.published_snapshots(project)
+    inputs = build.public_inputs(project, stages)
+    report, docs, options, frozen = inputs.report, inputs.docs, inputs.options, inputs.frozen
     staging = publish.staging_dir(out)
     try:
         work = project.build / f"shard-{shard.index}-of-{shard.count}"
@@ -144,12 +140,8 @@ def join(project: Project, stages: Stages, folders: Sequence[Path]) -> Report:
     with build.project_lock(project, "build --join"), publish.removing(build.old_sites(project)):
         publish.refuse_read_only(project.site)
         manifests = read_shards(folders, input_key(project))
-        report = build.check_all(project, stages)
-        if report.blocking:
-            raise BuildFailed(report)
-        docs = build.public_documents(report)
-        options = build.public_options(project, report)
-        frozen = archive.published_snapshots(project)
+        inputs = build.public_inputs(project, stages)
+        report, docs, options, frozen = inputs.report, inputs.docs, inputs.options, inputs.frozen
         layout = Layout(**manifests[0][1]["layout"])
         jobs = export.download_jobs({str(y): None for y in layout.built}, docs, project, options)
         if len(jobs) != manifests[0][1]["jobs"]:  # (the keys agree: only a changed generator gets here)
