@@ -477,6 +477,9 @@ def publish_tree(project: Project, stages: Stages, tree: Path, policy: str, pend
     with stages.stage("泄露检查"):
         leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
                            project.build / "cache" / "leaks-clean.txt")
+    # Forgotten before the swap, recorded after it: a build killed in between leaves the policy unknown (every
+    # year rebuilt next), never the old one naming a site/ published under this one (build --year keeps years).
+    _policy_file(project).unlink(missing_ok=True)
     with stages.stage("发布"):
         publish.swap_in(tree, project.site, old_sites(project))  # the old site: set aside, removed later
     published_downloads.publish(pending, project.build / "cache" / published_downloads.RECORD)
