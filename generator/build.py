@@ -36,8 +36,9 @@ from . import (
     workers,
 )
 from .check import Context, Report, declaration_files
-from .config import Project
+from .config import FILER_FIELDS, Project
 from .errors import DiscloseError
+from .forms import KINDS
 from .model import Document, Level
 from .privacy import mask, mask_text
 from .problems import Problem
@@ -491,8 +492,12 @@ def _policy_file(project: Project) -> Path:
 
 
 def publication_policy(project: Project) -> str:
-    """What decides, beyond the content, what personal data a page shows: show_filer and the mask's code."""
-    digest = hashlib.sha256(Path(privacy.__file__).read_bytes() + unicodedata.unidata_version.encode())
+    """What decides, beyond the content, what personal data a page shows: show_filer, the mask's code and the
+    filer rules (what each show_filer value lets out, each kind's filer fields: not in privacy.py)."""
+    rules = repr((sorted((k, sorted(v)) for k, v in FILER_FIELDS.items()),
+                  sorted((name, sorted(kind.filer_fields.items())) for name, kind in KINDS.items())))
+    digest = hashlib.sha256(Path(privacy.__file__).read_bytes() + unicodedata.unidata_version.encode()
+                            + rules.encode())
     return f"show_filer={project.settings.get('show_filer', 'name_and_phone')} mask={digest.hexdigest()}\n"
 
 

@@ -9,6 +9,7 @@ policy would keep years that show what the old policy hides (a filer's phone). R
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,27 @@ def test_a_build_killed_after_its_swap_leaves_no_year_kept_under_the_wrong_polic
     shown = tree(project / "site")
     assert any(phone.encode() in data for data in shown.values() for phone in phones(project))  # the new policy
     set_show_filer(project, "none")
+    newest = max(int(p.name) for p in (project / "content").iterdir())
+    assert main(["-C", str(project), "build", "-q", "--year", str(newest)]) == 0
+    site = tree(project / "site")
+    assert not [name for name, data in site.items() for phone in phones(project) if phone.encode() in data]
+    assert site == cold(project)
+
+
+def test_build_year_keeps_no_year_published_under_other_filer_rules(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What show_filer lets out is decided by config.FILER_FIELDS and each kind's filer_fields, not by
+    privacy.py alone: a generator whose `name` also let the phone out, then fixed, must not keep that year."""
+    from generator import config
+
+    project = copy_project(tmp_path / "p", content=False)
+    synthesize(project / "content", 2, years=2)
+    set_show_filer(project, "name")
+    monkeypatch.setitem(config.FILER_FIELDS, "name", frozenset({"filer", "phone"}))  # the old, faulty code
+    assert main(["-C", str(project), "build", "-q"]) == 0
+    assert any(phone.encode() in data for data in tree(project / "site").values() for phone in phones(project))
+    monkeypatch.undo()  # the fixed code: a new code version, so no cache entry applies (build/cache emptied)
+    shutil.rmtree(project / "build" / "cache")
     newest = max(int(p.name) for p in (project / "content").iterdir())
     assert main(["-C", str(project), "build", "-q", "--year", str(newest)]) == 0
     site = tree(project / "site")
