@@ -36,8 +36,9 @@ from . import (
     workers,
 )
 from .check import Context, Report, declaration_files
-from .config import Project
+from .config import FILER_FIELDS, Project
 from .errors import DiscloseError
+from .forms import KINDS
 from .model import Document, Level
 from .privacy import mask, mask_text
 from .problems import Problem
@@ -498,6 +499,9 @@ def publish_tree(project: Project, stages: Stages, tree: Path, policy: str, pend
     with stages.stage("泄露检查"):
         leaks.refuse_leaks(tree, project.site.name, stages.parallel,  # a whole number left: publish nothing
                            project.build / "cache" / "leaks-clean.txt")
+    # Forgotten before the swap, recorded after it: a build killed in between leaves the policy unknown (every
+    # year rebuilt next), never the old one naming a site/ published under this one (build --year keeps years).
+    _policy_file(project).unlink(missing_ok=True)
     with stages.stage("发布"):
         publish.swap_in(tree, project.site, old_sites(project))  # the old site: set aside, removed later
     published_downloads.publish(pending, project.build / "cache" / published_downloads.RECORD)
@@ -509,8 +513,12 @@ def _policy_file(project: Project) -> Path:
 
 
 def publication_policy(project: Project) -> str:
-    """What decides, beyond the content, what personal data a page shows: show_filer and the mask's code."""
-    digest = hashlib.sha256(Path(privacy.__file__).read_bytes() + unicodedata.unidata_version.encode())
+    """What decides, beyond the content, what personal data a page shows: show_filer, the mask's code and the
+    filer rules (what each show_filer value lets out, each kind's filer fields: not in privacy.py)."""
+    rules = repr((sorted((k, sorted(v)) for k, v in FILER_FIELDS.items()),
+                  sorted((name, sorted(kind.filer_fields.items())) for name, kind in KINDS.items())))
+    digest = hashlib.sha256(Path(privacy.__file__).read_bytes() + unicodedata.unidata_version.encode()
+                            + rules.encode())
     return f"show_filer={project.settings.get('show_filer', 'name_and_phone')} mask={digest.hexdigest()}\n"
 
 

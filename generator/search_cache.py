@@ -2,8 +2,9 @@
 
 The index is made in runs of `search.RUN_PAGES` consecutive pages (side by side in forked workers): a run's
 share — its postings (page ids counted from the run's first page, so that the share does not depend on where
-the run stands), the 一级指标 its pages hold and its page files' JSON — depends only on its pages' titles,
-years, kinds and sections, and on the code (`cache.code_version`). A rebuild after one form changed makes
+the run stands), the 一级指标 its pages hold and its page files' JSON — depends only on its pages' URLs (in the
+page files: a page renamed, its unit's code corrected, keeps everything else), titles, years, kinds and
+sections, and on the code (`cache.code_version`). A rebuild after one form changed makes
 one run's share anew and joins the others' from here (joining re-encodes one delta per term and run).
 Entries are `marshal` data (tuples, lists, dicts of str and int): read faster than they are made.
 """
@@ -28,6 +29,8 @@ class _Page(Protocol):
     """What of a search.Page a share depends on (named here, so that this module need not import search)."""
 
     @property
+    def url(self) -> str: ...
+    @property
     def title(self) -> str: ...
     @property
     def year(self) -> int | None: ...
@@ -44,7 +47,7 @@ class Shares:
         self.store = cache.Store(folder, ".marshal") if folder else None
 
     def name(self, pages: Sequence[_Page]) -> str:
-        content = json.dumps([[p.title, p.year, p.kind, p.sections] for p in pages], ensure_ascii=False)
+        content = json.dumps([[p.url, p.title, p.year, p.kind, p.sections] for p in pages], ensure_ascii=False)
         return cache.key(cache.code_version(), content)
 
     def get(self, name: str) -> Share | None:
