@@ -48,6 +48,13 @@ def folder_digest(folder: Path) -> bytes:
     return digest.digest()
 
 
+def signature(path: Path) -> list[int]:
+    """A file's inode, size and mtime: what a hard-linked or reused file is checked against before it is
+    trusted again (a file written in place since has another mtime)."""
+    stat = path.stat()
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -14,7 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from . import cache, datapackage, forms, workers, xlsx
+from . import cache, datapackage, forms, xlsx
 from .config import Project, public_filer_fields
 from .datapackage import (
     Cell,
@@ -287,12 +286,14 @@ def drop_stale(used: Iterable[Path]) -> None:
 
 
 Job = tuple[Document, Form, bool, "Path | None"]  # document, published declaration, masked, cache
+
+
 def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
     """One declaration's files: from the cache where the declaration, its source file and the code are
     unchanged (a rebuild after one file changed makes one declaration's files), else made and cached."""
     doc, decl, masked, cache = job
     data = declaration_json(decl)
-    path = _files_path(cache, doc, data, masked)
+    path = files_path(cache, doc, data, masked)
     if path and path.is_file():
         with zipfile.ZipFile(path) as stored:
             return {name: stored.read(name) for name in stored.namelist()}, path
@@ -314,7 +315,7 @@ def _files_version() -> bytes:
     return hashlib.sha256(_code_version().encode() + yaml.__version__.encode()).digest()
 
 
-def _files_path(cache: Path | None, doc: Document, data: bytes, masked: bool) -> Path | None:
+def files_path(cache: Path | None, doc: Document, data: bytes, masked: bool) -> Path | None:
     """Where one declaration's files are cached: same published data, same source file, same code."""
     if cache is None:
         return None
@@ -325,7 +326,7 @@ def _files_path(cache: Path | None, doc: Document, data: bytes, masked: bool) ->
 Spooled = tuple[list[str], "Path | None"]  # the names written to the spool, the workbook's cache path
 
 
-def _spool(spool: Path, job: Job) -> Spooled:
+def spool_job(spool: Path, job: Job) -> Spooled:
     """Make one job's files and write them to spool/<year>/ (a worker's disk, not the parent's memory)."""
     files, path = _download(job)
     folder = spool / str(job[1].year)
@@ -333,13 +334,6 @@ def _spool(spool: Path, job: Job) -> Spooled:
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return list(files), path
-
-
-@contextlib.contextmanager
-def worker_tasks(jobs: list[Job], spool: Path) -> Iterator[list[Callable[[], list[Spooled]]]]:
-    """The jobs as tasks for a pool of forked workers, which find the jobs inherited, not unpickled."""
-    with workers.shared(jobs):
-        yield workers.chunks(functools.partial(_spool, spool), len(jobs))
 
 
 def place_spooled(trees: Mapping[int, Path], jobs: Sequence[Job], made: Sequence[Spooled], spool: Path,

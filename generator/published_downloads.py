@@ -2,7 +2,7 @@
 
 A rebuild after one file changed would otherwise write every declaration's files again (≈ 6,000 files,
 50 MB at N = 1000: read from the downloads cache's zips into the spool, then moved into the new tree). A
-declaration's files are named by their cache entry (export._files_path: its data, source and the code), so
+declaration's files are named by their cache entry (export.files_path: its data, source and the code), so
 where the public build that made site/ took a declaration's files from the same entry, site/ holds exactly
 those bytes: the spool gets hard links to them instead.
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import export, workers
+from . import cache, export, workers
 
 RECORD = "published-downloads.json"
 
@@ -45,14 +45,14 @@ class Published:
 
     def link(self, spool: Path, job: export.Job) -> export.Spooled | None:
         """Link one job's files from site/ into the spool; None where site/ does not hold them as recorded."""
-        doc, decl, masked, cache = job
-        path = export._files_path(cache, doc, export.declaration_json(decl), masked)
+        doc, decl, masked, downloads = job
+        path = export.files_path(downloads, doc, export.declaration_json(decl), masked)
         files = self.entries.get(str(decl.year), {}).get(path.name) if path and path.is_file() else None
         if path is None or not files:
             return None
         data, folder = self.site / str(decl.year) / "data", spool / str(decl.year)
         try:
-            if any(_signature(data / name) != sign for name, *sign in files):
+            if any(cache.signature(data / name) != sign for name, *sign in files):
                 return None
             folder.mkdir(parents=True, exist_ok=True)
             for name, *_ in files:
@@ -64,23 +64,19 @@ class Published:
         return [name for name, *_ in files], path
 
 
-def _signature(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
-
-
 _PUBLISHED: list[Published] = []  # (inherited by the forked workers, like the jobs: not pickled per task)
 
 
 def _spool(spool: Path, job: export.Job) -> export.Spooled:
     linked = _PUBLISHED[0].link(spool, job) if _PUBLISHED else None
-    return linked if linked is not None else export._spool(spool, job)
+    return linked if linked is not None else export.spool_job(spool, job)
 
 
 @contextlib.contextmanager
 def worker_tasks(jobs: list[export.Job], spool: Path,
                  published: Published | None) -> Iterator[list[Callable[[], list[export.Spooled]]]]:
-    """export.worker_tasks, linking from site/ what it holds (`published`; None: every file made)."""
+    """The jobs as tasks for a pool of forked workers (which find the jobs inherited, not unpickled), linking
+    from site/ what it holds (`published`; None: every file made)."""
     _PUBLISHED[:] = [published] if published else []
     try:
         with workers.shared(jobs):
@@ -95,7 +91,7 @@ def pending_record(tree: Path, jobs: Sequence[export.Job], made: Sequence[export
     for (_, decl, _, _), (names, entry) in zip(jobs, made, strict=True):
         if entry is not None:
             data = tree / str(decl.year) / "data"
-            entries.setdefault(str(decl.year), {})[entry.name] = [[n, *_signature(data / n)] for n in names]
+            entries.setdefault(str(decl.year), {})[entry.name] = [[n, *cache.signature(data / n)] for n in names]
     path.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
 
 

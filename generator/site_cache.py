@@ -63,11 +63,6 @@ def folder_listing(folder: Path) -> bytes:
     return "".join(parts).encode()
 
 
-def _signature(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
-
-
 def _place(source: Path, dest: Path, link: bool) -> None:
     if link:
         try:
@@ -89,7 +84,7 @@ def store(store: cache.Store, key: str, site_dir: Path, pages: Sequence[str], li
         blob.parent.mkdir(parents=True, exist_ok=True)
         blob.unlink(missing_ok=True)
         _place(site_dir / rel, blob, link and rel not in REWRITTEN)
-        files.append([rel, *_signature(blob)])
+        files.append([rel, *cache.signature(blob)])
     store.put(key, json.dumps({"files": files, "pages": list(pages)}, ensure_ascii=False).encode())
 
 
@@ -103,7 +98,7 @@ def restore(store: cache.Store, key: str, site_dir: Path, docs_dir: Path, link: 
     manifest = json.loads(raw)
     blobs = [(rel, store.path(f"{key}.{number}"), sign) for number, (rel, *sign) in enumerate(manifest["files"])]
     try:
-        if any(_signature(blob) != sign for _, blob, sign in blobs):
+        if any(cache.signature(blob) != sign for _, blob, sign in blobs):
             return None
     except OSError:
         return None
