@@ -40,7 +40,7 @@ from .config import FILER_FIELDS, Project
 from .errors import DiscloseError
 from .forms import KINDS
 from .model import Document, Level
-from .privacy import mask, mask_text
+from .privacy import mask_text
 from .problems import Problem
 from .render import PORTAL, Broken, Corpus, PageOptions, Renderer, YearSummary
 
@@ -126,11 +126,8 @@ def with_config(project: Project, report: Report) -> Report:
 
 def public_documents(report: Report, years: Sequence[int] = ()) -> list[Document]:
     """What the public may see: published declarations only, mobile numbers masked."""
-    return [
-        dataclasses.replace(doc, decl=mask(doc.decl))
-        for doc in report.documents
-        if doc.decl.status == "published" and (not years or doc.decl.year in years)
-    ]
+    masked = report.masked if report.masked is not None else [privacy.masked(doc) for doc in report.documents]
+    return [doc for doc in masked if doc.decl.status == "published" and (not years or doc.decl.year in years)]
 
 
 def waived_problems(report: Report) -> dict[str, list[Problem]]:

@@ -86,6 +86,7 @@ class Report:
     files: list[Path]
     documents: list[Document]
     problems: list[Problem]
+    masked: list[Document] | None = None  # each document masked, in order (check_cache keeps them made)
 
     @property
     def blocking(self) -> list[Problem]:

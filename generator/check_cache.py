@@ -18,6 +18,7 @@ a corpus repeats its indicator names, units, levels and standard wordings from f
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import os
@@ -30,20 +31,22 @@ from typing import Any
 from . import cache, workers
 from .check import Context, Report, _layout, _lean, assemble, check_file
 from .model import Document, Money, Share, Text
+from .privacy import masked
 from .problems import Problem
 
 Result = tuple[Document | None, list[Problem]]
+Entry = tuple[Document | None, list[Problem], Document | None]  # a result and its document masked (privacy.mask)
 
 
 def _context_key(ctx: Context) -> bytes:
     return repr((sorted(ctx.levels.items()), str(ctx.content))).encode()
 
 
-def _key(path: Path, ctx: Context, context: bytes) -> tuple[Result | None, str | None]:
+def _key(path: Path, ctx: Context, context: bytes) -> tuple[Entry | None, str | None]:
     """A file's result if it is refused unread, else its key (None: unreadable, so not cacheable)."""
     refused = _layout(path, ctx)
     if refused:
-        return (None, [refused]), None
+        return (None, [refused], None), None
     try:
         data = path.read_bytes()
     except OSError:
@@ -73,13 +76,20 @@ class _Reader(pickle.Unpickler):
         super().__init__(io.BytesIO(data))
         self.shared = shared
 
+    def find_class(self, module: str, name: str) -> Any:
+        found = super().find_class(module, name)
+        if isinstance(found, type) and found.__dict__.get("__setstate__") is _DATACLASS_SETSTATE:
+            found.__setstate__ = _setstate(found)  # type: ignore[attr-defined]
+        return found
+
     def persistent_load(self, pid: Any) -> Any:
         # Each value is its own key (a text finds an equal one by its characters), so that nothing but the
         # values themselves is held.
         if isinstance(pid, str):
             value: Any = self.shared.get(pid)
             if value is None:
-                value = Text(pid)
+                value = self.shared[pid] = Text(pid)  # (a Text is equal to its characters and hashes alike)
+            return value
         elif isinstance(pid, tuple) and len(pid) == 3 and pid[0] in ("M", "S"):
             value = (Money if pid[0] == "M" else Share)(pid[1], Decimal(pid[2]))
         else:
@@ -87,19 +97,45 @@ class _Reader(pickle.Unpickler):
         return self.shared.setdefault(value, value)
 
 
-def dumps(result: Result) -> bytes:
+# A slotted dataclass's own __setstate__ looks its fields up for every object (a third of reading a cached
+# entry: ~450 objects a form); the same assignments from a list made once per class.
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Slotted:
+    value: int
+
+
+_DATACLASS_SETSTATE = vars(_Slotted).get("__setstate__")  # (dataclasses' own, which every such class shares)
+
+
+def _setstate(cls: type) -> Any:
+    setters = tuple(getattr(cls, f.name).__set__ for f in dataclasses.fields(cls))  # the slots' descriptors
+
+    def __setstate__(self: Any, state: Sequence[Any]) -> None:
+        for set_slot, value in zip(setters, state, strict=True):
+            set_slot(self, value)
+    return __setstate__
+
+
+def dumps(entry: Entry) -> bytes:
     out = io.BytesIO()
-    _Writer(out, protocol=pickle.HIGHEST_PROTOCOL).dump(result)
+    _Writer(out, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)  # (the masked copy shares what it did not mask)
     return out.getvalue()
 
 
-def loads(data: bytes, shared: Shared) -> Result:
-    """A result from its entry, each text and amount the one in `shared` that equals it (added if none)."""
-    result: Result = _Reader(data, shared).load()
-    return result
+def loads(data: bytes, shared: Shared) -> Entry:
+    """An entry, each text and amount the one in `shared` that equals it (added if none)."""
+    entry: Entry = _Reader(data, shared).load()
+    return entry
 
 
-def _cached(store: cache.Store, name: str, shared: Shared) -> Result | None:
+def _entry(result: Result) -> Entry:
+    """A result with its document masked: a public build would mask every document of every rebuild again
+    (4 s at N = 10,000), a function of the document and the generator's code, both in the key."""
+    doc, problems = result
+    return doc, problems, masked(doc) if doc is not None else None
+
+
+def _cached(store: cache.Store, name: str, shared: Shared) -> Entry | None:
     entry = store.get(name)
     if entry is None:
         return None
@@ -109,10 +145,10 @@ def _cached(store: cache.Store, name: str, shared: Shared) -> Result | None:
         return None
 
 
-def _check_and_keep(store: cache.Store, job: tuple[Path, Context, str | None]) -> Result | None:
-    """Check one file and keep its result; None when kept (the caller reads it back), else the result."""
+def _check_and_keep(store: cache.Store, job: tuple[Path, Context, str | None]) -> Entry | None:
+    """Check one file and keep its entry; None when kept (the caller reads it back), else the entry."""
     path, ctx, name = job
-    result = _lean(*check_file(path, ctx))
+    result = _entry(_lean(*check_file(path, ctx)))
     doc = result[0]
     if name is None or doc is None:  # (a file that did not load completely is checked every time)
         return result
@@ -134,7 +170,7 @@ def check_files(files: Sequence[Path], ctx: Context, folder: Path, parallel: boo
     store = cache.Store(folder, ".pickle")
     context = _context_key(ctx)
     shared: Shared = {}
-    results: list[Result | None] = []
+    results: list[Entry | None] = []
     names: list[str | None] = []
     for path in files:
         refused, name = _key(path, ctx, context)
@@ -152,13 +188,15 @@ def check_files(files: Sequence[Path], ctx: Context, folder: Path, parallel: boo
         result = made[id(job)]
         results[i] = result if result is not None else _cached(store, str(names[i]), shared)
         if results[i] is None:  # (its entry vanished: never but for a concurrent cleaner) checked here
-            results[i] = _lean(*check_file(files[i], ctx))
+            results[i] = _entry(_lean(*check_file(files[i], ctx)))
     store.keep_only(n for n in names if n)
-    return assemble(files, [r for r in results if r is not None])
+    entries = [r for r in results if r is not None]
+    report = assemble(files, [(doc, problems) for doc, problems, _ in entries])
+    return dataclasses.replace(report, masked=[masked for _, _, masked in entries if masked is not None])
 
 
 _PARALLEL_FROM = 64  # fewer files are checked faster than workers start
 
 
-def _check_group(store: cache.Store, jobs: list[tuple[Path, Context, str | None]]) -> list[Result | None]:
+def _check_group(store: cache.Store, jobs: list[tuple[Path, Context, str | None]]) -> list[Entry | None]:
     return [_check_and_keep(store, job) for job in jobs]

@@ -245,6 +245,11 @@ def mask(value: T) -> T:
     return _mask(value)  # type: ignore[no-any-return]
 
 
+def masked(doc: Document) -> Document:
+    """A document as the public sees it: its declaration masked."""
+    return dataclasses.replace(doc, decl=mask(doc.decl))
+
+
 def _mask(value: Any) -> Any:
     """The value masked; a (frozen) value with nothing to mask is returned itself, not an equal copy (a form
     holds thousands of values and, mostly, one phone number)."""
