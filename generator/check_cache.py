@@ -79,7 +79,7 @@ class _Reader(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         found = super().find_class(module, name)
         if isinstance(found, type) and found.__dict__.get("__setstate__") is _DATACLASS_SETSTATE:
-            found.__setstate__ = _setstate(found)  # type: ignore[attr-defined]
+            found.__setstate__ = _setstate(found)  # type: ignore[attr-defined]  # (once: the class keeps it)
         return found
 
     def persistent_load(self, pid: Any) -> Any:
