@@ -6,7 +6,8 @@ generator's code: all of them are in the key. Whether the file or a folder on it
 not in the bytes: that test (`check._layout`) runs every time. The corpus-wide rules (duplicates, a kind's
 corpus rules) need every document and run after, on cached and fresh results alike, as `check.assemble` does.
 
-Entries are pickles of the lean result (`check._lean`): ~0.5 ms to read against ~3.4 ms to load and check.
+Entries are pickles of the lean result (`check._lean`) and its form masked (`privacy.masked`, sharing what it
+left as it was: a public build reads it instead of masking again): ~0.5 ms to read against ~3.4 ms to load and check.
 The cache folder is the project's own build/ (as trusted as its code: never a downloaded one).
 
 A big build holds every document in its parent process (and its forked workers see them): texts and amounts
