@@ -69,6 +69,7 @@ class Run:
     cpu: float  # user + system seconds of the child and its reaped children
     load: float  # the highest 1-minute load average seen while it ran (other work on the machine)
     log: str
+    peak_at: str = ""  # where the tree's PSS peaked: the stage then running and each process's share
 
 
 def _descendants(root: int) -> list[int]:
@@ -97,16 +98,31 @@ def _pss_kib(pid: int) -> int:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the summed proportional set size (shared pages split between sharers) of a process tree."""
+    """Samples the summed proportional set size (shared pages split between sharers) of a process tree,
+    and notes at its peak which stage the build's log last announced and what each process held."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, log: Path):
         super().__init__(daemon=True)
         self.pid, self.peak_kib, self.load, self.done = pid, 0, os.getloadavg()[0], threading.Event()
+        self.log, self.peak_at = log, ""
 
     def run(self) -> None:
         while not self.done.wait(0.05):
-            self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in _descendants(self.pid)))
+            shares = {p: _pss_kib(p) for p in _descendants(self.pid)}
+            if sum(shares.values()) > self.peak_kib:
+                self.peak_kib = sum(shares.values())
+                self.peak_at = self._where(shares)
             self.load = max(self.load, os.getloadavg()[0])
+
+    def _where(self, shares: dict[int, int]) -> str:
+        """“<stage>: build N + workers a, b … MiB” (the build is the child; every other process its worker)."""
+        stages = _STAGE_LINE.findall(self.log.read_text("utf-8", errors="replace")) if self.log.exists() else []
+        workers = sorted((kib // 1024 for p, kib in shares.items() if p != self.pid and kib), reverse=True)
+        rest = f" + {len(workers)} workers {', '.join(map(str, workers))}" if workers else ""
+        return f"{stages[-1] if stages else 'start-up'}: build {shares.get(self.pid, 0) // 1024}{rest} MiB"
+
+
+_STAGE_LINE = re.compile(r"^disclose: ([^（\n]+?)(?:（[^\n]*）)? …$", re.M)  # a stage's start, as the build announces it
 
 
 def run_measured(command: list[str], log: Path, cwd: Path = REPO) -> Run:
@@ -116,7 +132,7 @@ def run_measured(command: list[str], log: Path, cwd: Path = REPO) -> Run:
     with log.open("wb") as out:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env)
-        sampler = TreeSampler(child.pid)
+        sampler = TreeSampler(child.pid, log)
         sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
@@ -124,7 +140,7 @@ def run_measured(command: list[str], log: Path, cwd: Path = REPO) -> Run:
         sampler.done.set()
         sampler.join()
     return Run(command, wall, child.returncode, usage.ru_maxrss / 1024, sampler.peak_kib / 1024,
-               usage.ru_utime + usage.ru_stime, sampler.load, str(log))
+               usage.ru_utime + usage.ru_stime, sampler.load, str(log), sampler.peak_at)
 
 
 # --------------------------------------------------------------------------- measuring a built site
@@ -487,6 +503,11 @@ def size_table(results: list[Result]) -> list[str]:
                     f"{mb(r.site['site_bytes'])}, {r.site['site_files']:,} files | "
                     f"{mb(r.site['index_raw'])} / {kb(r.site['index_gzip'])} ({r.site['index_entries']:,}) | "
                     f"{kb(r.download['total_gzip'])} |")
+    peaks = [f"- {r.label}, {name}: {run.peak_at}" for r in results
+             for name, run in (("cold", r.build), ("rebuild", r.incremental)) if run and run.peak_at]
+    if peaks:
+        rows += ["", "Where each tree PSS peak was (the stage the build had last announced; each process's PSS):",
+                 "", *peaks]
     return rows
 
 
