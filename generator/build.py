@@ -15,7 +15,7 @@ import sys
 import time
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from . import (
     render_cache,
     search,
     site,
+    workdir,
     workers,
 )
 from .check import Context, Report, declaration_files
@@ -43,6 +44,7 @@ from .model import Document, Level
 from .privacy import mask_text
 from .problems import Problem
 from .render import PORTAL, Broken, Corpus, PageOptions, Renderer, YearSummary
+from .workdir import SiteFiles
 
 
 @dataclass
@@ -149,36 +151,6 @@ def site_key_dir(key: str) -> str:
     return key or "portal"
 
 
-class SiteFiles(MutableMapping[str, "str | bytes"]):
-    """A site's docs folder as a mapping: setting a file writes it at once, so pages never pile up in memory."""
-
-    def __init__(self, root: Path, names: Iterable[str] = ()):
-        self.root = root
-        self.names: set[str] = set(names)  # files already written there (by a worker, say)
-        root.mkdir(parents=True, exist_ok=True)
-
-    def __setitem__(self, rel: str, content: str | bytes) -> None:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        self.names.add(rel)
-
-    def __getitem__(self, rel: str) -> bytes:
-        if rel not in self.names:
-            raise KeyError(rel)
-        return (self.root / rel).read_bytes()
-
-    def __delitem__(self, rel: str) -> None:
-        self.names.remove(rel)
-        (self.root / rel).unlink()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self.names))
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-
 RENDER_PARTS = 2  # parts per core a build's declaration pages are rendered in (side by side, in forked workers)
 _MIN_RENDER_PART = 50  # pages: a smaller part costs more in its worker's start than it spares
 
@@ -193,15 +165,19 @@ def render_parts(summaries: Sequence[YearSummary], cores: int) -> list[tuple[Yea
 
 
 def _render_part(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
-                 part: tuple[YearSummary, slice]) -> tuple[list[str], set[str]]:
-    """Write one part of a year's pages (in a worker: parts render side by side); return their names and the
-    render cache's entries it used (render_cache: the parent keeps exactly those of every part)."""
+                 placed: Mapping[int, Mapping[str, str]],
+                 part: tuple[YearSummary, slice]) -> tuple[dict[str, list[str]], set[str]]:
+    """Write one part of a year's pages (in a worker: parts render side by side); return their names by the
+    folder they went to (the year's, or the MkDocs part `placed` gives a page: place_parts) and the render
+    cache's entries it used (render_cache: the parent keeps exactly those of every part)."""
     summary, pages = part
-    files = SiteFiles(work / str(summary.year) / "docs")
+    year = str(summary.year)
+    folders: dict[str, SiteFiles] = {}
     memo = render_cache.Memo(_markdown_cache(work, summary.year), render_cache.context(levels, options, settings))
     for src, text in Renderer(levels, options, settings, memo).year_pages(summary, pages):
-        files[src] = text
-    return sorted(files.names), memo.used
+        key = placed[summary.year].get(src, year)
+        folders.setdefault(key, SiteFiles(work / key / "docs"))[src] = text
+    return {key: sorted(files.names) for key, files in folders.items()}, memo.used
 
 
 def _markdown_cache(work: Path, year: int) -> Path:
@@ -209,18 +185,24 @@ def _markdown_cache(work: Path, year: int) -> Path:
 
 
 def render_years(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
-                 summaries: Sequence[YearSummary], parallel: bool) -> dict[int, list[str]]:
-    """Write every year's pages, in parts side by side; return each year's page names."""
+                 summaries: Sequence[YearSummary], parallel: bool) -> dict[str, SiteFiles]:
+    """Write every year's pages, in parts side by side, a big year's declaration pages straight into their
+    MkDocs parts (place_parts); return each folder's files by its key (a year, or a part)."""
     parts = render_parts(summaries, os.cpu_count() or 1) if parallel else [(s, slice(None)) for s in summaries]
-    task = functools.partial(_render_part, work, levels, options, settings)
-    names: dict[int, list[str]] = {s.year: [] for s in summaries}
+    placement = {s.year: place_parts(str(s.year), render.year_page_names(s, options)) if parallel else {}
+                 for s in summaries}
+    placed = {year: {page: part for part, pages in by_part.items() for page in pages}  # (years share page names)
+              for year, by_part in placement.items()}
+    task = functools.partial(_render_part, work, levels, options, settings, placed)
+    folders = {key: SiteFiles(work / key / "docs") for s in summaries for key in [str(s.year), *placement[s.year]]}
     used: dict[int, set[str]] = {s.year: set() for s in summaries}
-    for (summary, _), (part_names, part_used) in zip(parts, workers.fork_map(task, parts, parallel), strict=True):
-        names[summary.year] += part_names
+    for (summary, _), (written, part_used) in zip(parts, workers.fork_map(task, parts, parallel), strict=True):
+        for key, names in written.items():
+            folders[key].names.update(names)
         used[summary.year] |= part_used
     for summary in summaries:
         render_cache.keep_only(_markdown_cache(work, summary.year), used[summary.year])
-    return {year: sorted(found) for year, found in names.items()}
+    return folders
 
 
 # Declaration pages per MkDocs process: MkDocs holds every page of a build in memory (the environment
@@ -229,26 +211,25 @@ PART_PAGES = int(os.environ.get("DISCLOSE_PART_PAGES", "") or 400)
 _SITE_ONLY = {"index.html", "404.html", "assets", "search", "sitemap.xml", "sitemap.xml.gz"}
 
 
-def split_parts(key: str, files: SiteFiles, work: Path) -> list[str]:
-    """Move a big year's declaration pages into part folders built by their own MkDocs processes.
+def place_parts(key: str, names: Sequence[str]) -> dict[str, list[str]]:
+    """A big year's declaration pages beyond its first PART_PAGES, by the part folder built by its own MkDocs
+    process (`<year>.part<n>`, PART_PAGES pages each, in name order)."""
+    pages = sorted(name for name in names if name.endswith(".md") and "/" not in name and name != "index.md")
+    return {f"{key}.part{number}": pages[start:start + PART_PAGES]
+            for number, start in enumerate(range(PART_PAGES, len(pages), PART_PAGES), 1)}
 
-    Each part also gets the year page (so its nav is the year site's own) but only its declaration
-    pages are kept when the parts are joined (join_parts). The part's year page is only its front matter:
-    a declaration page sees the year page only through the nav, which names it (site.mkdocs_config), so its
-    long table need not be converted, templated and indexed again in every part.
+
+def part_year_pages(year: SiteFiles, parts: Iterable[SiteFiles]) -> None:
+    """Give each part the year page too, so that its nav is the year site's own; only its declaration pages
+    are kept when the parts are joined (join_parts).
+
+    The part's year page is only its front matter: a declaration page sees the year page only through the nav,
+    which names it (site.mkdocs_config), so its long table need not be converted, templated and indexed again
+    in every part.
     """
-    pages = [name for name in files if name.endswith(".md") and "/" not in name and name != "index.md"]
-    parts = []
-    for number, start in enumerate(range(PART_PAGES, len(pages), PART_PAGES), 1):
-        part = f"{key}.part{number}"
-        docs = work / part / "docs"
-        docs.mkdir(parents=True)
-        (docs / "index.md").write_text(_front_matter((files.root / "index.md").read_text("utf-8")), "utf-8")
-        for name in pages[start:start + PART_PAGES]:
-            (files.root / name).rename(docs / name)
-            files.names.remove(name)
-        parts.append(part)
-    return parts
+    front = _front_matter(year["index.md"].decode("utf-8"))
+    for part in parts:
+        part["index.md"] = front
 
 
 def _front_matter(markdown: str) -> str:
@@ -280,7 +261,7 @@ class Layout:
 
     folders: list[str]  # each MkDocs build's output folder under the staging folder, in build order
     built: list[int]  # the years whose sites are built (not copied in)
-    parts: dict[str, list[str]]  # a year's part folders (split_parts)
+    parts: dict[str, list[str]]  # a year's part folders (place_parts)
     years: list[int]  # every year the site has, newest first
     epoch: int  # SOURCE_DATE_EPOCH, from the content
 
@@ -328,22 +309,21 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
                 nav_years: Sequence[int] = ()) -> Plan:
     """Render every site's Markdown and data packages into `work` and write one MkDocs config per build
     (portal, years, parts), each building into its folder under `staging`; list the download jobs."""
-    if work.exists():
-        shutil.rmtree(work)
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
         corpus = Corpus.of(docs, broken)
         sites = {PORTAL: SiteFiles(work / site_key_dir(PORTAL) / "docs")}
         for src, text in Renderer(project.levels, options, project.settings).portal(corpus).items():
             sites[PORTAL][src] = text
         summaries = [s for s in corpus.years if s.year not in kept]
-        rendered = render_years(work, project.levels, options, project.settings, summaries, stages.parallel)
-        for year, names in rendered.items():
-            sites[str(year)] = SiteFiles(work / str(year) / "docs", names)
+        folders = render_years(work, project.levels, options, project.settings, summaries, stages.parallel)
+        sites |= {str(s.year): folders[str(s.year)] for s in summaries}
+        parts = {str(s.year): [key for key in folders if key.startswith(f"{s.year}.part")] for s in summaries}
+        for key, names in parts.items():
+            part_year_pages(folders[key], [folders[name] for name in names])
     with stages.stage("数据下载"):
         export.add_packages(sites, docs, project, options, kept)  # what MkDocs needs; tables' files come later
     jobs = export.download_jobs(sites, docs, project, options)
     built = [int(k) for k in sites if k != PORTAL]
-    parts = {k: split_parts(k, files, work) if stages.parallel else [] for k, files in sites.items() if k}
     years = sorted({*built, *kept}, reverse=True)
     configs = []
     builds = [(key, key) for key in sites] + [(part, key) for key, names in parts.items() for part in names]
@@ -356,6 +336,8 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
                                     preview=options.preview,
                                     extra_nav=[data_nav, *extra_nav])
         configs.append(site.write_config(config, work / site_key_dir(folder) / "mkdocs.yml"))
+    written = [path for files in [*sites.values(), *folders.values()] for path in files.paths()]
+    workdir.prune(work, [*configs, *written])  # a form withdrawn since the last build: its page goes
     layout = Layout([site_key_dir(folder) for folder, _ in builds], built, parts, years, source_date_epoch(docs))
     return Plan(layout, configs, jobs)
 

@@ -482,6 +482,13 @@ class Renderer:
         return sites
 
 
+def year_page_names(summary: YearSummary, options: PageOptions) -> list[str]:
+    """The names of the pages Renderer.year_pages makes of a year, in its order."""
+    archive_note = ["archive_note.md"] if options.archive_page else []
+    return ["index.md", *archive_note, *(kind_of(doc.decl).page(doc.decl) for doc in year_forms(summary)),
+            *(f"{b.slug}.md" for b in summary.broken)]
+
+
 def year_forms(summary: YearSummary) -> list[Document]:
     """The forms with a page on the year's site, in the order its pages are made (Renderer.year_pages)."""
     return [*summary.docs, *summary.others]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from . import cache, page_cache, site_cache, workers
+from . import cache, page_cache, site_cache, workdir, workers
 from .config import Project
 from .errors import DiscloseError
 
@@ -71,8 +71,7 @@ def mkdocs_config(
 
 
 def write_config(config: dict[str, Any], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    workdir.write_if_changed(path, yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode("utf-8"))
     return path
 
 

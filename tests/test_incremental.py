@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 
+from generator import build as build_module
 from generator import export
 from generator.cli import main
 from generator.load import load
@@ -96,6 +97,37 @@ def test_a_config_and_theme_change_reaches_every_page_and_download_through_the_c
         assert again[name] != first[name], name  # the phone withheld: no cached download reused
     pages = [n for n in again if n.endswith(".html") and n != "404.html"]
     assert all(b"dc-test-note" in again[n] for n in pages if b"<html" in again[n])
+    shutil.rmtree(project / "build")
+    shutil.rmtree(project / "site")
+    assert build(project) == again
+
+
+def test_the_work_folder_is_kept_rewritten_only_where_it_changed_and_pruned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuild writes one page's Markdown, not all of them; a withdrawn form's page leaves the work folder;
+    and the site is still the cold build's (two years, whose pages share names, in MkDocs parts)."""
+    monkeypatch.setattr(build_module, "PART_PAGES", 2)  # several MkDocs parts a year
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 10, years=2)
+    build(project)
+    work = project / "build" / "public"
+
+    def markdown() -> dict[Path, tuple[int, int]]:
+        return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in work.rglob("*.md")}
+
+    assert any(".part" in p.name for p in work.iterdir())
+    before = markdown()
+    edit_leader(paths[3])
+    build(project)
+    after = markdown()
+    assert after.keys() == before.keys()
+    changed = [p.relative_to(work).as_posix() for p in after if after[p] != before[p]]
+    year, page = paths[3].parent.name, f"{paths[3].stem}.md"
+    assert len(changed) == 1 and changed[0].startswith(year) and changed[0].endswith(f"/docs/{page}")
+    paths[6].unlink()  # withdrawn: its page goes (and the later pages of its year move between parts)
+    again = build(project)
+    left = {(p.parent.parent.name.split(".")[0], p.name) for p in work.glob("*/docs/*.md") if p.name != "index.md"}
+    assert left == {(p.parent.name, f"{p.stem}.md") for p in paths if p.exists()}
     shutil.rmtree(project / "build")
     shutil.rmtree(project / "site")
     assert build(project) == again
