@@ -122,7 +122,7 @@ class TreeSampler(threading.Thread):
         return f"{stages[-1] if stages else 'start-up'}: build {shares.get(self.pid, 0) // 1024}{rest} MiB"
 
 
-_STAGE_LINE = re.compile(r"^disclose: ([^（\n]+?)(?:（[^\n]*）)? …$", re.M)  # a stage's start, as the build announces it
+_STAGE_LINE = re.compile(r"^disclose: ([^（\n]+?)(?:（[^\n]*）)? …$", re.M)  # a stage starts (as the build says)
 
 
 def run_measured(command: list[str], log: Path, cwd: Path = REPO) -> Run:
