@@ -105,7 +105,7 @@ def create(project: Project, year: int, note: str, supersede: str | None = None,
     staging = publish.staging_dir(project.archive)
     try:
         tree = build_sites(project, stages, docs, options, project.build / "archive", staging / "sites",
-                           nav_years=years)
+                           nav_years=years, keys=report.keys)
         snapshot = staging / f"r{number}"
         (tree / str(year)).rename(snapshot)
         freeze(snapshot, year)

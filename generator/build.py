@@ -287,6 +287,7 @@ def build_sites(
     reused: Mapping[int, Path] | None = None,
     nav_years: Sequence[int] = (),
     link: bool = False,
+    keys: Mapping[Path, str] | None = None,
 ) -> Path:
     """Render, build every site (portal + one per year) in parallel and assemble them; return the tree.
 
@@ -294,10 +295,11 @@ def build_sites(
     Years in `reused` (`build --year`: the other years' sites as published) are copied in as well.
     `nav_years`: years the navigation lists beside those built (an archive builds one year, lists all).
     `link`: a site taken from the build cache is hard-linked, not copied (site_cache: the public build only).
+    `keys`: the documents' check-cache keys (Report.keys), by which what depends on one form alone is cached.
     """
     frozen = frozen or {}
     reused = reused or {}
-    plan = plan_builds(project, stages, docs, options, work, staging, broken, {**reused, **frozen}, nav_years)
+    plan = plan_builds(project, stages, docs, options, work, staging, broken, {**reused, **frozen}, nav_years, keys)
     made = run_builds(project, stages, plan, work, staging / "downloads",
                       range(len(plan.configs)), range(len(plan.jobs)), link)
     return assemble(project, stages, plan.layout, plan.jobs, made, staging, docs, options, frozen, reused, work,
@@ -306,7 +308,7 @@ def build_sites(
 
 def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], options: PageOptions, work: Path,
                 staging: Path, broken: Sequence[Broken], kept: Mapping[int, Path],
-                nav_years: Sequence[int] = ()) -> Plan:
+                nav_years: Sequence[int] = (), keys: Mapping[Path, str] | None = None) -> Plan:
     """Render every site's Markdown and data packages into `work` and write one MkDocs config per build
     (portal, years, parts), each building into its folder under `staging`; list the download jobs."""
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
@@ -321,7 +323,7 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
         for key, names in parts.items():
             part_year_pages(folders[key], [folders[name] for name in names])
     with stages.stage("数据下载"):
-        export.add_packages(sites, docs, project, options, kept)  # what MkDocs needs; tables' files come later
+        export.add_packages(sites, docs, project, options, kept, keys)  # what MkDocs needs; tables' files later
     jobs = export.download_jobs(sites, docs, project, options)
     built = [int(k) for k in sites if k != PORTAL]
     years = sorted({*built, *kept}, reverse=True)
@@ -461,7 +463,7 @@ def _build_public(project: Project, stages: Stages, years: Sequence[int]) -> Rep
     staging = publish.staging_dir(project.site)
     try:
         tree = build_sites(project, stages, docs, options, project.build / "public", staging,
-                           frozen=frozen, reused=reused, link=True)
+                           frozen=frozen, reused=reused, link=True, keys=report.keys)
         publish_tree(project, stages, tree, policy, project.build / "public" / published_downloads.RECORD)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -536,7 +538,8 @@ def _build_preview(project: Project, stages: Stages, target: Path) -> Report:
     docs, options, broken = preview_inputs(report)
     staging = publish.staging_dir(target)
     try:
-        tree = build_sites(project, stages, docs, options, project.build / "preview", staging, broken)
+        tree = build_sites(project, stages, docs, options, project.build / "preview", staging, broken,
+                           keys=report.keys)
         with stages.stage("发布"):
             publish.swap_in(tree, target)
     finally:

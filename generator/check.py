@@ -7,7 +7,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .forms import KINDS, kind_of
@@ -87,6 +87,9 @@ class Report:
     documents: list[Document]
     problems: list[Problem]
     masked: list[Document] | None = None  # each document masked, in order (check_cache keeps them made)
+    # Each document's check-cache key by its file: everything the document is a function of (the file's bytes,
+    # the context, the code), so that what is made of it alone can be cached by it (export.PackageRows).
+    keys: dict[Path, str] = field(default_factory=dict)
 
     @property
     def blocking(self) -> list[Problem]:

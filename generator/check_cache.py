@@ -193,7 +193,9 @@ def check_files(files: Sequence[Path], ctx: Context, folder: Path, parallel: boo
     store.keep_only(n for n in names if n)
     entries = [r for r in results if r is not None]
     report = assemble(files, [(doc, problems) for doc, problems, _ in entries])
-    return dataclasses.replace(report, masked=[masked for _, _, masked in entries if masked is not None])
+    keys = {entry[0].source.path: name for entry, name in zip(results, names, strict=True)
+            if entry and entry[0] is not None and name}
+    return dataclasses.replace(report, masked=[masked for _, _, masked in entries if masked is not None], keys=keys)
 
 
 _PARALLEL_FROM = 64  # fewer files are checked faster than workers start

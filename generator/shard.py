@@ -101,7 +101,7 @@ def _build_shard(project: Project, stages: Stages, shard: Shard, out: Path, key:
     staging = publish.staging_dir(out)
     try:
         work = project.build / f"shard-{shard.index}-of-{shard.count}"
-        plan = build.plan_builds(project, stages, docs, options, work, staging, (), frozen)
+        plan = build.plan_builds(project, stages, docs, options, work, staging, (), frozen, keys=report.keys)
         builds, jobs = shard.picks(len(plan.configs)), shard.picks(len(plan.jobs))
         made = build.run_builds(project, stages, plan, work, staging / "downloads", builds, jobs)
         (staging / ".pid").unlink()

@@ -4,6 +4,8 @@ after one form changed and from a damaged entry, public and preview."""
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -62,6 +64,31 @@ def test_packages_from_the_cache_are_the_packages_made_without_it(tmp_path: Path
             assert packages(project, docs, options) == want
     folder = project.build / "cache" / "packages"
     assert len(list(folder.rglob("*.pickle"))) == len({repr(d.decl) for d in public})
+
+
+def no_form_repr(value: object) -> str:
+    assert not dataclasses.is_dataclass(value), f"a form's repr was written out: {type(value)}"
+    return builtins.repr(value)
+
+
+def test_rows_named_by_the_check_keys_are_the_rows_named_by_repr(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build names each form's rows by its check key (Report.keys: its file's bytes, the context, the code)
+    instead of its repr: the same packages, public and preview, each form's rows under a name of its own."""
+    project, public, every = project_with_forms(tmp_path)
+    report = build.check_all(project, build.Stages(quiet=True, parallel=False))
+    assert {d.source.path for d in every} <= set(report.keys)
+    for docs, options in ((public, PageOptions()), (every, PageOptions(preview=True))):
+        want = expected(project, docs, options, monkeypatch)
+        for _ in range(2):
+            years = sorted({str(d.decl.year) for d in docs})
+            sites: dict[str, dict[str, str | bytes]] = {PORTAL: {}, **{y: {} for y in years}}
+            with monkeypatch.context() as patch:  # (no form's repr is written out)
+                patch.setattr(export, "repr", no_form_repr, raising=False)
+                export.add_packages(sites, docs, project, options, keys=report.keys)  # type: ignore[arg-type]
+            assert sites == want
+    folder = project.build / "cache" / "packages"
+    assert len(list(folder.rglob("*.pickle"))) == len(public)
 
 
 def test_a_changed_form_has_its_rows_made_again_and_only_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
