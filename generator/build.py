@@ -180,8 +180,8 @@ def _render_part(work: Path, levels: dict[str, Level], options: PageOptions, set
     return {key: sorted(files.names) for key, files in folders.items()}, memo.used
 
 
-def _markdown_cache(work: Path, year: int) -> Path:
-    return work.parent / "cache" / f"markdown-{work.name}" / str(year)
+def _markdown_cache(work: Path, year: int | str) -> Path:
+    return work.parent / "cache" / f"markdown-{work.name}" / site_key_dir(str(year))
 
 
 def render_years(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
@@ -314,8 +314,11 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
         corpus = Corpus.of(docs, broken)
         sites = {PORTAL: SiteFiles(work / site_key_dir(PORTAL) / "docs")}
-        for src, text in Renderer(project.levels, options, project.settings).portal(corpus).items():
+        memo = render_cache.Memo(_markdown_cache(work, PORTAL),  # (the unit pages: one per unit)
+                                 render_cache.context(project.levels, options, project.settings))
+        for src, text in Renderer(project.levels, options, project.settings, memo).portal(corpus).items():
             sites[PORTAL][src] = text
+        render_cache.keep_only(_markdown_cache(work, PORTAL), memo.used)
         summaries = [s for s in corpus.years if s.year not in kept]
         folders = render_years(work, project.levels, options, project.settings, summaries, stages.parallel)
         sites |= {str(s.year): folders[str(s.year)] for s in summaries}

@@ -430,8 +430,12 @@ class Renderer:
         return self._render("units.md.j2", by_unit=corpus.by_unit)
 
     def unit(self, docs: list[Document], others: Sequence[Document] = ()) -> str:
-        """A unit's history: its own forms year by year, then its forms of the other kinds."""
-        return self._render("unit.md.j2", unit_id=docs[-1].decl.unit_id, docs=docs, others=list(others))
+        """A unit's history: its own forms year by year, then its forms of the other kinds (by their sources,
+        in the memo with the declaration pages: the page shows nothing else but what the memo's owner shares)."""
+        key = ("unit", tuple((str(d.source.path), d.source.sha256) for d in [*docs, *others]), self.options.preview)
+        if key not in self.memo:
+            self.memo[key] = self._render("unit.md.j2", unit_id=docs[-1].decl.unit_id, docs=docs, others=list(others))
+        return self.memo[key]
 
     def problem_list(self, corpus: Corpus) -> str:
         return self._render("problems.md.j2", corpus=corpus, broken=corpus.broken)

@@ -131,3 +131,19 @@ def test_the_work_folder_is_kept_rewritten_only_where_it_changed_and_pruned(
     shutil.rmtree(project / "build")
     shutil.rmtree(project / "site")
     assert build(project) == again
+
+
+def test_a_unit_page_from_the_render_cache_follows_its_forms(tmp_path: Path) -> None:
+    """The portal's unit pages are cached by their forms' sources: a renamed unit's page is made again."""
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 4, years=1)
+    first = build(project)
+    text = paths[1].read_text("utf-8")
+    paths[1].write_text(re.sub(r"(?m)^unit_name: (.*)$", r"unit_name: \1（更名）", text, count=1), "utf-8")
+    again = build(project)
+    page = f"units/{paths[1].stem}/index.html"
+    assert "（更名）" in again[page].decode() and "（更名）" not in first[page].decode()
+    assert [n for n in first if n.startswith("units/") and first[n] != again[n]] == ["units/index.html", page]
+    shutil.rmtree(project / "build")
+    shutil.rmtree(project / "site")
+    assert build(project) == again
