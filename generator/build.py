@@ -212,11 +212,29 @@ _SITE_ONLY = {"index.html", "404.html", "assets", "search", "sitemap.xml", "site
 
 
 def place_parts(key: str, names: Sequence[str]) -> dict[str, list[str]]:
-    """A big year's declaration pages beyond its first PART_PAGES, by the part folder built by its own MkDocs
-    process (`<year>.part<n>`, PART_PAGES pages each, in name order)."""
+    """A big year's declaration pages in `<year>.part<n>` folders, each built by its own MkDocs process: about
+    PART_PAGES a folder, the year's own folder one of them; each page's folder by a consistent hash of its name
+    (jump_hash), so that a form added or withdrawn moves no other page (its own part and the year page are
+    built again, not every part after it), and a new folder takes only its share of pages from the others."""
     pages = sorted(name for name in names if name.endswith(".md") and "/" not in name and name != "index.md")
-    return {f"{key}.part{number}": pages[start:start + PART_PAGES]
-            for number, start in enumerate(range(PART_PAGES, len(pages), PART_PAGES), 1)}
+    count = max(1, -(-len(pages) // PART_PAGES))
+    parts: dict[str, list[str]] = {f"{key}.part{number}": [] for number in range(1, count)}
+    for name in pages:
+        number = jump_hash(int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big"), count)
+        if number:
+            parts[f"{key}.part{number}"].append(name)
+    return parts
+
+
+def jump_hash(key: int, buckets: int) -> int:
+    """Lamping and Veach's jump consistent hash: a key's bucket of `buckets`; one bucket more moves only the
+    keys the new bucket takes."""
+    bucket, jump = -1, 0
+    while jump < buckets:
+        bucket = jump
+        key = (key * 2862933555777941757 + 1) % 2**64
+        jump = int((bucket + 1) * (2**31 / ((key >> 33) + 1)))
+    return bucket
 
 
 def part_year_pages(year: SiteFiles, parts: Iterable[SiteFiles]) -> None:

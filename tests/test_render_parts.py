@@ -3,6 +3,7 @@ the parts make exactly the pages, and keep exactly the render cache's entries, t
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import jinja2
@@ -82,3 +83,24 @@ def test_the_field_filter_prints_what_attr_printed(value: object) -> None:
         env.from_string("{{ x|field('other') or '' }}").render(x=cell)
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ x|attr('other') or '' }}").render(x=cell)
+
+
+def test_a_form_added_or_withdrawn_moves_no_other_page_between_mkdocs_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "PART_PAGES", 40)
+
+    def folders(names: list[str]) -> dict[str, str]:  # each declaration page's folder: the year's or a part's
+        placed = build.place_parts("2025", names)
+        where = {page: part for part, pages in placed.items() for page in pages}
+        return {name: where.get(name, "2025") for name in names if name != "index.md"}
+
+    names = ["index.md", *(f"u{n:05d}-jyj.md" for n in range(190))]
+    before = folders(names)
+    sizes = sorted(Counter(before.values()).values())
+    assert len(sizes) == 5 and sizes[0] >= 20 and sizes[-1] <= 64  # about PART_PAGES each (by a hash: ±)
+    for changed in ([*names, "u09999-new.md"], [n for n in names if n != "u00007-jyj.md"]):
+        after = folders(changed)
+        assert {p: f for p, f in after.items() if p in before} == {p: f for p, f in before.items() if p in after}
+    grown = folders([*names, *(f"u{n:05d}-new.md" for n in range(20))])  # 210 pages: a sixth folder
+    moved = [p for p in before if grown[p] != before[p]]
+    assert len(set(grown.values())) == 6 and 0 < len(moved) <= len(before) // 4  # only into the new one
+    assert {grown[p] for p in moved} == {"2025.part5"}
