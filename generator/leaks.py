@@ -198,8 +198,20 @@ def _holds_no_run(name: str, data: bytes) -> bool:
     if _RUN not in data.translate(classes, separators):
         return True
     utf8 = data.isascii() or _is_utf8(data)
-    stretches = [_stretch_read(lower, data, utf8, *where) for where in _stretches(data.translate(classes))]
-    return not find("\0".join(stretches))  # (NUL, an o character, keeps each stretch's runs its own)
+    stretches = {_stretch_read(lower, data, utf8, *where) for where in _stretches(data.translate(classes))}
+    unseen = stretches - _CLEAN_STRETCHES
+    if find("\0".join(unseen)):  # (NUL, an o character, keeps each stretch's runs, and so its numbers, its own)
+        return False
+    if len(_CLEAN_STRETCHES) > _MAX_REMEMBERED:
+        _CLEAN_STRETCHES.clear()
+    _CLEAN_STRETCHES.update(unseen)
+    return True
+
+
+# Stretches find() found nothing in (pages repeat their icons' SVG paths, codes and phone numbers of the site):
+# find() is a function of the text alone, so the same text again holds nothing.
+_CLEAN_STRETCHES: set[str] = set()
+_MAX_REMEMBERED = 100_000
 
 
 def _is_utf8(data: bytes) -> bool:
