@@ -6,6 +6,11 @@ and the members of zips (a workbook's XML) and gzip files (sitemap.xml.gz), expa
 reader's program would: HTML and XML with their character references resolved (`&#49;` is a 1), JSON,
 JavaScript and YAML with their string escapes resolved (`\\u0031` is a 1). The report names the file, the line and
 column and shows the place with the number masked: the refusal itself must not leak it.
+
+Most bytes hold no number, and the bytes alone can prove it: each byte's class (what the character it starts
+may be read as, an escape counting as the digit it may stand for) shows where a run of digits long enough for
+find() may be. Only those stretches are read and searched (_holds_no_run); if one holds a number, the whole
+file is read and reported on as before.
 """
 
 from __future__ import annotations
@@ -291,6 +296,15 @@ def _files(folder: Path, prefix: str = "") -> Iterator[str]:
                 yield prefix + entry.name
 
 
+def _dealt(root: Path, paths: list[str], cores: int) -> list[list[str]]:
+    """The files dealt to the workers kind by kind, the largest first: each gets its share of every kind (a
+    workbook costs more than its bytes say, its members expanded) and of the large files."""
+    if cores == 1:
+        return [paths]
+    dealt = sorted(paths, key=lambda path: (path.rsplit(".", 1)[-1], -os.path.getsize(f"{root}/{path}")))
+    return [dealt[i::cores] for i in range(cores)]
+
+
 def _clean_keys(cache: Path | None) -> frozenset[str]:
     try:
         return frozenset(cache.read_text("ascii").split()) if cache else frozenset()
@@ -305,9 +319,8 @@ def scan(root: Path, shown_as: str, parallel: bool = False, cache: Path | None =
     `cache`: a file holding the keys (verdict_key) of the files found clean by the last scan; a file whose
     name and bytes gave such a key is not read again through the scanner (its bytes are still all hashed).
     Only clean verdicts are kept, and only those of this scan: a file is never excused by an older one."""
-    paths = sorted(_files(root))
     cores = (os.cpu_count() or 1) if parallel else 1
-    groups = [paths[i::cores] for i in range(cores)]
+    groups = _dealt(root, sorted(_files(root)), cores)
     scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, _clean_keys(cache)), groups, parallel)
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)
