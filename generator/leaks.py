@@ -6,6 +6,11 @@ and the members of zips (a workbook's XML) and gzip files (sitemap.xml.gz), expa
 reader's program would: HTML and XML with their character references resolved (`&#49;` is a 1), JSON,
 JavaScript and YAML with their string escapes resolved (`\\u0031` is a 1). The report names the file, the line and
 column and shows the place with the number masked: the refusal itself must not leak it.
+
+Most bytes hold no number, and the bytes alone can prove it: each byte's class (what the character it starts
+may be read as, an escape counting as the digit it may stand for) shows where a run of digits long enough for
+find() may be. Only those stretches are read and searched (_holds_no_run); if one holds a number, the whole
+file is read and reported on as before.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import html
 import io
 import os
 import re
+import string
 import unicodedata
 import zipfile
 import zlib
@@ -78,7 +84,11 @@ def readable(name: str, data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("latin-1")
-    lower = name.lower()
+    return _resolved(name.lower(), text)
+
+
+def _resolved(lower: str, text: str) -> str:
+    """A UTF-8 text with the escapes its kind of file resolves (`lower`: its name) read as their characters."""
     if lower.endswith(_MARKUP) and "&" in text:
         text = html.unescape(text)
     if ".xlsx!" in lower and "_x" in text:  # Excel shows _x000B_ as the character (a line break in a number)
@@ -111,6 +121,112 @@ def _expanded(name: str, data: bytes, depth: int = 0) -> Iterator[tuple[str, byt
             yield from _expanded(f"{name}!{member}", inner, depth + 1)
 
 
+# -- a proof from the bytes alone that a file's reading holds no number ----------------------------------
+#
+# privacy.find looks for numbers only inside runs: RUN_DIGITS or more characters it reads as digits, nothing
+# but characters it reads as separators (or as nothing) between them. Each byte gets a class saying what the
+# character it starts (UTF-8) or is (Latin-1, a binary file's reading) may be read as: `d` a digit, `s` a
+# separator, a check letter or nothing (so every UTF-8 continuation byte), `o` neither. A run's bytes are
+# then all d or s, with RUN_DIGITS d among them: where, the s bytes taken out, no RUN_DIGITS d stand together
+# (one bytes.translate and a substring search, at C speed), the reading holds no run, so no number.
+# An escape a reading resolves (`&#49;`, `\u0031`, `_x0031_`) stands for one character that may be a digit:
+# its introducer counts as a d, every byte its body may be made of at least as an s.
+_D, _S, _O = b"d", b"s", b"o"
+_RUN = _D * privacy.RUN_DIGITS
+_GROUP = re.compile(rb"d(?:s*+d){%d,}+" % (privacy.RUN_DIGITS - 1))  # a stretch that may hold a run
+_ESCAPED = {  # a reading's escapes: their introducer, and what their bodies are made of
+    "refs": (b"&", (string.ascii_letters + string.digits + "#;").encode()),  # &#49; &#x31; &sup1; &nbsp;
+    "script": (b"\\", b"nrtbfvuUx{}" + string.hexdigits.encode()),  # \u0031 \x31 \u{31} \n, \ before any
+    "ooxml": (b"_", b"x" + string.hexdigits.encode()),  # _x0031_
+}
+_CHUNK = 4096  # bytes of a file looked at together for a run before its stretches are sought
+
+
+def _escapes(lower: str, data: bytes) -> tuple[str, ...]:
+    """The escapes readable() may resolve in this file (`lower`: its name)."""
+    markup, script = lower.endswith(_MARKUP), lower.endswith(_SCRIPT)  # (never both)
+    return tuple(kind for kind, used in (("refs", markup and b"&" in data),
+                                         ("script", script and b"\\" in data),
+                                         ("ooxml", ".xlsx!" in lower)) if used)
+
+
+@functools.cache
+def _classes(escapes: tuple[str, ...]) -> tuple[bytes, bytes]:
+    """The byte classes (a bytes.translate table) and the bytes of class s, for files with these escapes."""
+    classes = bytearray(_O * 256)
+
+    def allow(byte: int, kind: bytes) -> None:
+        if classes[byte] != _D[0]:  # (a byte that may start a digit is a d, whatever else it may start)
+            classes[byte] = kind[0]
+
+    for char, normal in privacy.normal_form().items():
+        kind = _D if normal.isdigit() else _S
+        allow(char.encode("utf-8", "surrogatepass")[0], kind)
+        if ord(char) < 0x100:
+            allow(ord(char), kind)
+    for byte in range(0x80, 0xC0):
+        allow(byte, _S)
+    for introducer, body in (_ESCAPED[kind] for kind in escapes):
+        allow(introducer[0], _D)
+        for byte in body:
+            allow(byte, _S)
+    return bytes(classes), bytes(b for b in range(256) if classes[b] == _S[0])
+
+
+def _stretches(classes: bytes) -> Iterator[tuple[int, int]]:
+    """The stretches that may hold a run, each from an o byte (or the start) up to the next (or the end)."""
+    start = 0
+    while start < len(classes):
+        stop = classes.find(_O, start + _CHUNK)
+        stop = len(classes) if stop < 0 else stop  # (a run never crosses an o byte: nor does a chunk's end)
+        if _RUN in classes[start:stop].translate(None, _S):
+            for group in _GROUP.finditer(classes, start, stop):
+                right = classes.find(_O, group.end(), stop)
+                yield max(classes.rfind(_O, start, group.start()), start), stop if right < 0 else right
+        start = stop
+
+
+def _stretch_read(lower: str, data: bytes, utf8: bool, start: int, stop: int) -> str:
+    """A stretch read as the whole file is. No escape holds an o byte, but as the one character after a
+    backslash: a stretch ending on that backslash reads it as a backslash, a separator after its last digit,
+    which changes no run (the character escaped is an o one, which would have ended it)."""
+    if not utf8:
+        return data[start:stop].decode("latin-1")
+    return _resolved(lower, data[start:stop].decode("utf-8"))
+
+
+def _holds_no_run(name: str, data: bytes) -> bool:
+    """Whether the bytes prove that find() would find nothing in readable(name, data): no run at all, or
+    none in the stretches that may hold one, read (as the whole file is read) and looked at by find()."""
+    lower = name.lower()
+    classes, separators = _classes(_escapes(lower, data))
+    if _RUN not in data.translate(classes, separators):
+        return True
+    utf8 = data.isascii() or _is_utf8(data)
+    stretches = {_stretch_read(lower, data, utf8, *where) for where in _stretches(data.translate(classes))}
+    unseen = stretches - _CLEAN_STRETCHES
+    if find("\0".join(unseen)):  # (NUL, an o character, keeps each stretch's runs, and so its numbers, its own)
+        return False
+    if len(_CLEAN_STRETCHES) > _MAX_REMEMBERED:
+        _CLEAN_STRETCHES.clear()
+    _CLEAN_STRETCHES.update(unseen)
+    return True
+
+
+# Stretches find() found nothing in (pages repeat their icons' SVG paths, codes and phone numbers of the site):
+# find() is a function of the text alone, so the same text again holds nothing.
+_CLEAN_STRETCHES: set[str] = set()
+_MAX_REMEMBERED = 100_000
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _snippet(text: str, found: Found) -> str:
     """The place around the number, the number masked, on one line."""
     start, end = max(0, found.start - _SNIPPET), min(len(text), found.end + _SNIPPET)
@@ -126,6 +242,8 @@ def leaks_in(name: str, data: bytes) -> list[Problem]:
     """Every whole personal number in one public file (and in what it holds)."""
     problems = []
     for member, content in _expanded(name, data):
+        if _holds_no_run(member, content):
+            continue  # (most files: no run of digits long enough, so nothing for find to look at)
         text = readable(member, content)
         for found in find(text):
             line = text.count("\n", 0, found.start) + 1
@@ -146,23 +264,45 @@ def _code_version() -> bytes:
 
 def verdict_key(name: str, data: bytes) -> str:
     """A file's verdict key: the scanner's code, the file's name (how it is read) and every byte of it."""
-    return hashlib.sha256(_code_version() + name.encode() + b"\0" + data).hexdigest()
+    digest = hashlib.sha256(_code_version() + name.encode() + b"\0")
+    digest.update(data)  # (the same digest as of the three joined, without a copy of the file)
+    return digest.hexdigest()
 
 
 Scanned = tuple[list[Problem], list[str]]  # the problems found, the keys of the files found clean
 
 
-def _scan_files(root: Path, shown_as: str, clean: frozenset[str], paths: list[Path]) -> Scanned:
-    """The problems of these files, each file scanned unless its key was found clean before."""
+def _scan_files(root: Path, shown_as: str, clean: frozenset[str], paths: list[str]) -> Scanned:
+    """The problems of these files (paths relative to root), each scanned unless its key was found clean before."""
     problems, keys = [], []
     for path in paths:
-        data = path.read_bytes()
-        key = verdict_key(path.name, data)
-        found = [] if key in clean else leaks_in(f"{shown_as}/{path.relative_to(root).as_posix()}", data)
+        data = (root / path).read_bytes()
+        key = verdict_key(path.rsplit("/", 1)[-1], data)
+        found = [] if key in clean else leaks_in(f"{shown_as}/{path}", data)
         problems += found
         if not found:
             keys.append(key)
     return problems, keys
+
+
+def _files(folder: Path, prefix: str = "") -> Iterator[str]:
+    """The files under folder, as paths relative to it, that Path.rglob finds and is_file admits (a link to a
+    file is read, a linked folder is not walked into), without a Path object each."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files(Path(entry.path), f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                yield prefix + entry.name
+
+
+def _dealt(root: Path, paths: list[str], cores: int) -> list[list[str]]:
+    """The files dealt to the workers kind by kind, the largest first: each gets its share of every kind (a
+    workbook costs more than its bytes say, its members expanded) and of the large files."""
+    if cores == 1:
+        return [paths]
+    dealt = sorted(paths, key=lambda path: (path.rsplit(".", 1)[-1], -os.path.getsize(f"{root}/{path}")))
+    return [dealt[i::cores] for i in range(cores)]
 
 
 def _clean_keys(cache: Path | None) -> frozenset[str]:
@@ -179,9 +319,8 @@ def scan(root: Path, shown_as: str, parallel: bool = False, cache: Path | None =
     `cache`: a file holding the keys (verdict_key) of the files found clean by the last scan; a file whose
     name and bytes gave such a key is not read again through the scanner (its bytes are still all hashed).
     Only clean verdicts are kept, and only those of this scan: a file is never excused by an older one."""
-    paths = sorted(p for p in root.rglob("*") if p.is_file())
     cores = (os.cpu_count() or 1) if parallel else 1
-    groups = [paths[i::cores] for i in range(cores)]
+    groups = _dealt(root, sorted(_files(root)), cores)
     scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, _clean_keys(cache)), groups, parallel)
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)

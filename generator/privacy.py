@@ -47,6 +47,7 @@ _SLASHES = "/／∕⁄\\＼"
 _PLUSES = "+＋﹢"
 _DASHES = "\u2212\u2043\u2796"  # minus sign, hyphen bullet, heavy minus (not category Pd)
 _CHECK_LETTERS = "XxＸｘ"  # an ID's check digit may be X
+RUN_DIGITS = 11  # the fewest digits a run holds (a mobile's eleven; an ID's eighteen), and so a number
 # Planes holding every character that folds to a digit, a separator or nothing (Cf tags, variation selectors).
 _RANGES = ((0, 0x20000), (0xE0000, 0xE1000))
 
@@ -123,9 +124,15 @@ def _form() -> _Form:
     # `digits` share no character, so giving back a separator never lets a digit follow, and what follows
     # the repetition (an optional check letter) never fails; the scan just stops backtracking through
     # every gap of a run too short to be a number (the leak scan reads every public byte).
-    run = re.compile(f"{digits}(?:{between}{{0,48}}+{digits}){{10,}}+{check}?")
+    run = re.compile(f"{digits}(?:{between}{{0,48}}+{digits}){{{RUN_DIGITS - 1},}}+{check}?")
     table = {ord(c): v for c, v in bmp.items()}
     return _Form(fold, run, astral, table)
+
+
+def normal_form() -> dict[str, str]:
+    """Every character the normal form reads as a digit, a separator, a check letter or nothing → what it
+    reads as (a copy: the leak scan's byte classes are made from it)."""
+    return dict(_form().fold)
 
 
 # -- what counts as one number (over the normal form) ----------------------------------------------
@@ -212,7 +219,7 @@ def _numbers(text: str, run: re.Match[str], form: _Form) -> Iterator[Found]:
 
 def find(text: str) -> list[Found]:
     """Every mobile and 居民身份证 number a reader reads in the text, in order."""
-    if len(text) < 11:  # a run holds at least 11 digits (most of a form's texts are short: names, codes)
+    if len(text) < RUN_DIGITS:  # a run holds at least 11 digits (most of a form's texts are short: names, codes)
         return []
     form = _form()
     # (same length: positions stay those of the text)
