@@ -418,11 +418,14 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
         else:
             merged += search.rebase(index, f"{year}/")
     merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
-    search.write_index(tree, portal["config"], merged, terms=terms,  # (terms: each page's, cached by content)
-                       parallel=parallel)
-    for year in years:  # a year site searches everything too: the portal's index, through its root
-        if year not in frozen:
-            search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"), root="../search/")
+    text = search.write_index(tree, portal["config"], merged, terms=terms,  # (terms: each page's, by content)
+                              parallel=parallel)
+    live = [year for year in years if year not in frozen]
+    if live:  # a year site searches everything too: the portal's index, through its root
+        rebased = search.rebased_record(portal["config"], merged, "../", text)  # (the same for every year site)
+        written = None
+        for year in live:
+            written = search.write_pointer(tree / str(year), rebased, "../search/", like=written)
 
 
 def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) -> Report:

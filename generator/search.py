@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 from collections import defaultdict, deque
@@ -238,24 +239,63 @@ def _script(kind: str, key: int | str, value: Any) -> str:
     return f"dcSearch.load({_json(kind)},{_json(key)},{_json(value)})\n"
 
 
-def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], root: str | None = None,
-                terms: Path | None = None, parallel: bool = False) -> None:
-    """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module).
-
-    With `root` (a live year site, whose record is the portal's rebased), the index is the portal's: the
-    manifest only points there, and a year's pages search the whole site without a copy of every shard.
-    `terms`: a folder caching each run of pages' share of the index by its content (search_cache), for rebuilds.
-    """
+def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], terms: Path | None = None,
+                parallel: bool = False) -> str:
+    """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module); returns
+    the record's text. `terms`: a folder caching each run of pages' share of the index by its content
+    (search_cache), for rebuilds."""
     folder = site_dir / "search"
+    text = record(config, docs)
+    _write_record(folder, text)
+    write_shards(folder, pages_of(docs), terms, parallel)
+    return text
+
+
+def write_pointer(site_dir: Path, text: str, root: str, like: Path | None = None) -> Path:
+    """A live year site's index: its record `text` (the portal's, rebased) and a manifest pointing at the
+    portal's index at `root`: a year's pages search the whole site without a copy of every shard. `like`: a
+    record of the very same bytes already written (another year site's), linked rather than written again.
+    Returns the record's path."""
+    folder = site_dir / "search"
+    for sub in ("t", "p"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+    path = _write_record(folder, text, like)
+    (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
+    return path
+
+
+def record(config: dict[str, Any], docs: list[dict[str, Any]]) -> str:
+    return _json({"config": config, "docs": docs})
+
+
+_LOCATED = '{"location":"'  # how an entry whose first key is its location starts in a record's text
+
+
+def rebased_record(config: dict[str, Any], docs: list[dict[str, Any]], prefix: str, text: str) -> str:
+    """record(config, rebase(docs, prefix)), made of `text` = record(config, docs) by adding the prefix where
+    each entry starts (no JSON string holds an unescaped quote, so only an entry's start reads `{"location":"`;
+    an entry located elsewhere than first, or another object located so: made anew)."""
+    if (_json(prefix) == f'"{prefix}"' and text.count(_LOCATED) == len(docs)
+            and all(next(iter(d), None) == "location" for d in docs)):
+        return text.replace(_LOCATED, _LOCATED + prefix)
+    return record(config, rebase(docs, prefix))
+
+
+def _write_record(folder: Path, text: str, like: Path | None = None) -> Path:
+    """search_index.json as a new file (never written through: it may have been a link to a cached or another
+    site's copy); Material's offline form (search_index.js) removed, its search is not used."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "search_index.json").write_text(_json({"config": config, "docs": docs}), encoding="utf-8")
-    (folder / "search_index.js").unlink(missing_ok=True)  # Material's offline form: its search is not used
-    if root is None:
-        write_shards(folder, pages_of(docs), terms, parallel)
-    else:
-        for sub in ("t", "p"):
-            shutil.rmtree(folder / sub, ignore_errors=True)
-        (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
+    path = folder / "search_index.json"
+    path.unlink(missing_ok=True)
+    (folder / "search_index.js").unlink(missing_ok=True)
+    if like is not None:
+        try:
+            os.link(like, path)
+            return path
+        except OSError:
+            pass  # (a file system without hard links: written)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None, parallel: bool = False) -> None:
