@@ -39,7 +39,7 @@ from .forms import kind_of
 from .forms.base import Section
 from .forms.base import heading_slug as heading_slug  # the anchor of a heading, where it has long been
 from .model import Document
-from .search_cache import Postings, Share, Shares
+from .search_cache import Files, Postings, Share, Shares
 
 FORMAT = 1
 PAGE_BITS = 30  # section bits per posting (JS bit operations are 32-bit); later sections share the last bit
@@ -240,14 +240,15 @@ def _script(kind: str, key: int | str, value: Any) -> str:
 
 
 def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], terms: Path | None = None,
-                parallel: bool = False) -> str:
+                parallel: bool = False, files: Path | None = None) -> str:
     """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module); returns
     the record's text. `terms`: a folder caching each run of pages' share of the index by its content
-    (search_cache), for rebuilds."""
+    (search_cache), for rebuilds; `files`: one keeping the files written (search_cache.Files: the public build)."""
     folder = site_dir / "search"
     text = record(config, docs)
-    _write_record(folder, text)
-    write_shards(folder, pages_of(docs), terms, parallel)
+    written = Files(files, folder)
+    _write_record(folder, text, written)
+    write_shards(folder, pages_of(docs), terms, parallel, written)
     return text
 
 
@@ -281,16 +282,20 @@ def rebased_record(config: dict[str, Any], docs: list[dict[str, Any]], prefix: s
     return record(config, rebase(docs, prefix))
 
 
-def _write_record(folder: Path, text: str, like: Path | None = None) -> Path:
+def _write_record(folder: Path, text: str, files: Files | Path | None = None) -> Path:
     """search_index.json as a new file (never written through: it may have been a link to a cached or another
-    site's copy); Material's offline form (search_index.js) removed, its search is not used."""
+    site's copy), linked from `files` (a record of the very same bytes, or the kept files) where it can be;
+    Material's offline form (search_index.js) removed, its search is not used."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "search_index.json"
     path.unlink(missing_ok=True)
     (folder / "search_index.js").unlink(missing_ok=True)
-    if like is not None:
+    if isinstance(files, Files):
+        files.write(path.name, text.encode())
+        return path
+    if files is not None:
         try:
-            os.link(like, path)
+            os.link(files, path)
             return path
         except OSError:
             pass  # (a file system without hard links: written)
@@ -298,16 +303,27 @@ def _write_record(folder: Path, text: str, like: Path | None = None) -> Path:
     return path
 
 
-def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None, parallel: bool = False) -> None:
+def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None, parallel: bool = False,
+                 files: Files | None = None) -> None:
     """The term shards, the page files and the manifest, made of runs of RUN_PAGES pages whose shares of the
     index come from the cache (`term_cache`) or are made — with `parallel` side by side in forked workers:
-    their terms are most of a search stage — and are joined here."""
+    their terms are most of a search stage — and are joined here. `files`: the last build's files (kept by
+    search_cache.Files), all linked where every run's share is the same, else each where its bytes are."""
+    written = files or Files(None, folder)
     for sub in ("t", "p"):
         shutil.rmtree(folder / sub, ignore_errors=True)
         (folder / sub).mkdir()
     runs = [pages[start:start + RUN_PAGES] for start in range(0, len(pages), RUN_PAGES)]
     cached = Shares(term_cache)
     names = [cached.name(run) for run in runs] if term_cache else []
+    if not (names and written.link_all(names)):
+        _write_files(written, pages, _shares(runs, names, cached, parallel))
+    cached.keep_only(names)
+    written.finish(names)
+
+
+def _shares(runs: Sequence[Sequence[Page]], names: Sequence[str], cached: Shares, parallel: bool) -> list[Share]:
+    """Each run's share: from the cache where its name is there, else made (and kept)."""
     shares: list[Share | None] = [cached.get(name) for name in names] if names else [None] * len(runs)
     missing = [n for n, share in enumerate(shares) if share is None]
     made = workers.fork_map(_share, [runs[n] for n in missing],
@@ -316,26 +332,30 @@ def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = 
         shares[n] = share
         if names:
             cached.put(names[n], share)
+    return [share for share in shares if share is not None]
+
+
+def _write_files(written: Files, pages: Sequence[Page], shares: Sequence[Share]) -> None:
+    """The page files, the term shards (the shares' postings joined) and the manifest."""
     starts = range(0, len(pages), RUN_PAGES)
     page = _json("p")
-    for start, found in zip(starts, shares, strict=True):
-        for pid, fragment in enumerate(found[2] if found else (), start):
-            (folder / "p" / f"{pid}.js").write_text(f"dcSearch.load({page},{pid},{fragment})\n", encoding="utf-8")
-    encoded = _join([(start, share[0]) for start, share in zip(starts, shares, strict=True) if share])
-    levels = {level for share in shares if share for level in share[1]}
+    for start, share in zip(starts, shares, strict=True):
+        for pid, fragment in enumerate(share[2], start):
+            written.write(f"p/{pid}.js", f"dcSearch.load({page},{pid},{fragment})\n".encode())
+    encoded = _join([(start, share[0]) for start, share in zip(starts, shares, strict=True)])
     total = sum(len(t) * 3 + len(p) + 6 for t, p in encoded.items())
     shards = max(1, -(-total // SHARD_BYTES))
     split: list[dict[str, str]] = [{} for _ in range(shards)]
     for term, posting in encoded.items():
         split[shard_of(term, shards)][term] = posting
     for n, terms in enumerate(split):
-        (folder / "t" / f"{n}.js").write_text(_script("t", n, dict(sorted(terms.items()))), encoding="utf-8")
+        written.write(f"t/{n}.js", _script("t", n, dict(sorted(terms.items()))).encode())
     years = {page.year for page in pages if page.year is not None}
+    levels = {level for share in shares for level in share[1]}
     manifest = {"format": FORMAT, "shards": shards, "pages": len(pages), "years": sorted(years, reverse=True),
                 "kinds": sorted({page.kind for page in pages if page.kind}),
                 "levels": [lv for lv in LEVELS if lv in levels]}
-    (folder / "manifest.js").write_text(_script("m", 0, manifest), encoding="utf-8")
-    cached.keep_only(names)
+    written.write("manifest.js", _script("m", 0, manifest).encode())
 
 
 RUN_PAGES = 64  # pages per run: a rebuild after one change makes one run's share again (search_cache)

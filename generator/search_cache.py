@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import cache
 
@@ -67,3 +68,89 @@ class Shares:
     def keep_only(self, names: Iterable[str]) -> None:
         if self.store is not None:
             self.store.keep_only(names)
+
+
+class Files:
+    """The files the last build's search stage wrote (public build: hard links to them in a folder of their own,
+    and a manifest of their digests and signatures), so that a rebuild links a file whose bytes are unchanged
+    instead of writing it again, and, where every run's share is unchanged, links them all without making them.
+
+    As with site_cache's linked builds: no writer changes such a file in place (the search stage makes new
+    files), and a file changed in place anyway (by hand in site/) has another signature: it is written anew.
+    With no folder, every file is written and nothing kept.
+    """
+
+    def __init__(self, folder: Path | None, dest: Path):
+        self.folder, self.dest = folder, dest
+        self.names: list[str] = []  # the runs' share names of the build that wrote the kept files
+        self.kept: dict[str, list[Any]] = {}  # file (relative to dest) → [sha256, inode, size, mtime] of its copy
+        self.placed: dict[str, list[Any]] = {}
+        if folder is not None:
+            try:
+                manifest = json.loads((folder / _MANIFEST).read_text("utf-8"))
+                self.names, self.kept = list(manifest["names"]), dict(manifest["files"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # (none yet, or damaged: every file written)
+
+    def _copy(self, name: str) -> Path:
+        assert self.folder is not None
+        return self.folder / "files" / name
+
+    def _linked(self, name: str, entry: list[Any]) -> bool:
+        """Link the kept copy into place if it is still as kept."""
+        copy = self._copy(name)
+        try:
+            if cache.signature(copy) != entry[1:]:
+                return False
+            os.link(copy, self.dest / name)
+        except OSError:
+            return False
+        self.placed[name] = entry
+        return True
+
+    def link_all(self, names: Sequence[str]) -> bool:
+        """Every kept file (but those placed already) linked into place, where the kept ones were made of the
+        same runs' shares (`names`, code version included) and are all as kept; else nothing, and False."""
+        if not (self.folder and self.kept and list(names) == self.names):
+            return False
+        todo = [name for name in self.kept if name not in self.placed]
+        if not all(cache.signature(self._copy(name)) == self.kept[name][1:] for name in todo):
+            return False
+        for folder in {(self.dest / name).parent for name in todo}:
+            folder.mkdir(parents=True, exist_ok=True)
+        for name in todo:
+            if not self._linked(name, self.kept[name]):
+                self.write(name, self._copy(name).read_bytes())  # (a link refused: the same bytes copied)
+        return True
+
+    def write(self, name: str, data: bytes) -> None:
+        """A file of the stage: linked from the kept copy where that has these very bytes, else written (and kept)."""
+        digest = cache.sha256(data)
+        entry = self.kept.get(name)
+        if entry is not None and entry[0] == digest and self._linked(name, entry):
+            return
+        target = self.dest / name
+        target.write_bytes(data)
+        if self.folder is None:
+            return
+        copy = self._copy(name)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.unlink(missing_ok=True)
+        try:
+            os.link(target, copy)
+        except OSError:
+            return  # (a file system without hard links: not kept)
+        self.placed[name] = [digest, *cache.signature(copy)]
+
+    def finish(self, names: Sequence[str]) -> None:
+        """Keep only this build's files, and their manifest (written last, atomically)."""
+        if self.folder is None:
+            return
+        for name in self.kept.keys() - self.placed.keys():
+            self._copy(name).unlink(missing_ok=True)
+        temporary = self.folder / f".{_MANIFEST}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps({"names": list(names), "files": self.placed}), encoding="utf-8")
+        temporary.replace(self.folder / _MANIFEST)
+
+
+_MANIFEST = "manifest.json"
