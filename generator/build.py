@@ -421,7 +421,7 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
         else:
             merged += search.rebase(index, f"{year}/")
     merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
-    files = terms.with_name(f"{terms.name}-files") if link and terms else None
+    files = search.Files(terms.with_name(f"{terms.name}-files") if link and terms else None, tree)
     text = search.write_index(tree, portal["config"], merged, terms=terms,  # (terms: each page's, by content)
                               parallel=parallel, files=files)
     live = [year for year in years if year not in frozen]
@@ -429,7 +429,8 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
         rebased = search.rebased_record(portal["config"], merged, "../", text)  # (the same for every year site)
         written = None
         for year in live:
-            written = search.write_pointer(tree / str(year), rebased, "../search/", like=written)
+            written = search.write_pointer(tree / str(year), rebased, "../search/", like=written, files=files)
+    files.finish()
 
 
 def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) -> Report:

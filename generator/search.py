@@ -39,7 +39,8 @@ from .forms import kind_of
 from .forms.base import Section
 from .forms.base import heading_slug as heading_slug  # the anchor of a heading, where it has long been
 from .model import Document
-from .search_cache import Files, Postings, Share, Shares
+from .search_cache import Files as Files  # (build.merge_search keeps the files it wrote)
+from .search_cache import Postings, Share, Shares
 
 FORMAT = 1
 PAGE_BITS = 30  # section bits per posting (JS bit operations are 32-bit); later sections share the last bit
@@ -240,27 +241,26 @@ def _script(kind: str, key: int | str, value: Any) -> str:
 
 
 def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], terms: Path | None = None,
-                parallel: bool = False, files: Path | None = None) -> str:
+                parallel: bool = False, files: Files | None = None) -> str:
     """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module); returns
     the record's text. `terms`: a folder caching each run of pages' share of the index by its content
-    (search_cache), for rebuilds; `files`: one keeping the files written (search_cache.Files: the public build)."""
+    (search_cache), for rebuilds; `files`: the last build's files, to link where unchanged (search_cache.Files)."""
     folder = site_dir / "search"
     text = record(config, docs)
-    written = Files(files, folder)
-    _write_record(folder, text, written)
-    write_shards(folder, pages_of(docs), terms, parallel, written)
+    _write_record(folder, text, files)
+    write_shards(folder, pages_of(docs), terms, parallel, files)
     return text
 
 
-def write_pointer(site_dir: Path, text: str, root: str, like: Path | None = None) -> Path:
+def write_pointer(site_dir: Path, text: str, root: str, like: Path | None = None, files: Files | None = None) -> Path:
     """A live year site's index: its record `text` (the portal's, rebased) and a manifest pointing at the
     portal's index at `root`: a year's pages search the whole site without a copy of every shard. `like`: a
-    record of the very same bytes already written (another year site's), linked rather than written again.
-    Returns the record's path."""
+    record of the very same bytes already written (another year site's), linked rather than written again;
+    `files`: as in write_index. Returns the record's path."""
     folder = site_dir / "search"
     for sub in ("t", "p"):
         shutil.rmtree(folder / sub, ignore_errors=True)
-    path = _write_record(folder, text, like)
+    path = _write_record(folder, text, files, like)
     (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
     return path
 
@@ -282,24 +282,21 @@ def rebased_record(config: dict[str, Any], docs: list[dict[str, Any]], prefix: s
     return record(config, rebase(docs, prefix))
 
 
-def _write_record(folder: Path, text: str, files: Files | Path | None = None) -> Path:
-    """search_index.json as a new file (never written through: it may have been a link to a cached or another
-    site's copy), linked from `files` (a record of the very same bytes, or the kept files) where it can be;
-    Material's offline form (search_index.js) removed, its search is not used."""
+def _write_record(folder: Path, text: str, files: Files | None = None, like: Path | None = None) -> Path:
+    """search_index.json as a new file (never written through: it may be a link to a kept or another site's
+    copy), linked from `like` (a record of the very same bytes) or `files` where it can be; Material's offline
+    form (search_index.js) removed, its search is not used."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "search_index.json"
     path.unlink(missing_ok=True)
     (folder / "search_index.js").unlink(missing_ok=True)
-    if isinstance(files, Files):
-        files.write(path.name, text.encode())
-        return path
-    if files is not None:
+    if like is not None:
         try:
-            os.link(files, path)
+            os.link(like, path)
             return path
         except OSError:
             pass  # (a file system without hard links: written)
-    path.write_text(text, encoding="utf-8")
+    (files or Files(None, folder)).write(path, text.encode())
     return path
 
 
@@ -310,16 +307,17 @@ def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = 
     their terms are most of a search stage — and are joined here. `files`: the last build's files (kept by
     search_cache.Files), all linked where every run's share is the same, else each where its bytes are."""
     written = files or Files(None, folder)
+    folder.mkdir(parents=True, exist_ok=True)
     for sub in ("t", "p"):
         shutil.rmtree(folder / sub, ignore_errors=True)
         (folder / sub).mkdir()
     runs = [pages[start:start + RUN_PAGES] for start in range(0, len(pages), RUN_PAGES)]
     cached = Shares(term_cache)
     names = [cached.name(run) for run in runs] if term_cache else []
-    if not (names and written.link_all(names)):
-        _write_files(written, pages, _shares(runs, names, cached, parallel))
+    written.runs = names
+    if not (names and written.link_all(names, folder)):
+        _write_files(written, folder, pages, _shares(runs, names, cached, parallel))
     cached.keep_only(names)
-    written.finish(names)
 
 
 def _shares(runs: Sequence[Sequence[Page]], names: Sequence[str], cached: Shares, parallel: bool) -> list[Share]:
@@ -335,13 +333,13 @@ def _shares(runs: Sequence[Sequence[Page]], names: Sequence[str], cached: Shares
     return [share for share in shares if share is not None]
 
 
-def _write_files(written: Files, pages: Sequence[Page], shares: Sequence[Share]) -> None:
+def _write_files(written: Files, folder: Path, pages: Sequence[Page], shares: Sequence[Share]) -> None:
     """The page files, the term shards (the shares' postings joined) and the manifest."""
     starts = range(0, len(pages), RUN_PAGES)
     page = _json("p")
     for start, share in zip(starts, shares, strict=True):
         for pid, fragment in enumerate(share[2], start):
-            written.write(f"p/{pid}.js", f"dcSearch.load({page},{pid},{fragment})\n".encode())
+            written.write(folder / "p" / f"{pid}.js", f"dcSearch.load({page},{pid},{fragment})\n".encode())
     encoded = _join([(start, share[0]) for start, share in zip(starts, shares, strict=True)])
     total = sum(len(t) * 3 + len(p) + 6 for t, p in encoded.items())
     shards = max(1, -(-total // SHARD_BYTES))
@@ -349,13 +347,13 @@ def _write_files(written: Files, pages: Sequence[Page], shares: Sequence[Share])
     for term, posting in encoded.items():
         split[shard_of(term, shards)][term] = posting
     for n, terms in enumerate(split):
-        written.write(f"t/{n}.js", _script("t", n, dict(sorted(terms.items()))).encode())
+        written.write(folder / "t" / f"{n}.js", _script("t", n, dict(sorted(terms.items()))).encode())
     years = {page.year for page in pages if page.year is not None}
     levels = {level for share in shares for level in share[1]}
     manifest = {"format": FORMAT, "shards": shards, "pages": len(pages), "years": sorted(years, reverse=True),
                 "kinds": sorted({page.kind for page in pages if page.kind}),
                 "levels": [lv for lv in LEVELS if lv in levels]}
-    written.write("manifest.js", _script("m", 0, manifest).encode())
+    written.write(folder / "manifest.js", _script("m", 0, manifest).encode())
 
 
 RUN_PAGES = 64  # pages per run: a rebuild after one change makes one run's share again (search_cache)

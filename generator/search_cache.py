@@ -81,8 +81,9 @@ class Files:
     """
 
     def __init__(self, folder: Path | None, dest: Path):
-        self.folder, self.dest = folder, dest
+        self.folder, self.dest = folder, dest  # (files are named relative to dest)
         self.names: list[str] = []  # the runs' share names of the build that wrote the kept files
+        self.runs: list[str] = []  # those of this build's (search.write_shards says)
         self.kept: dict[str, list[Any]] = {}  # file (relative to dest) → [sha256, inode, size, mtime] of its copy
         self.placed: dict[str, list[Any]] = {}
         if folder is not None:
@@ -108,28 +109,29 @@ class Files:
         self.placed[name] = entry
         return True
 
-    def link_all(self, names: Sequence[str]) -> bool:
-        """Every kept file (but those placed already) linked into place, where the kept ones were made of the
-        same runs' shares (`names`, code version included) and are all as kept; else nothing, and False."""
+    def link_all(self, names: Sequence[str], under: Path) -> bool:
+        """Every kept file under a folder (but those placed already) linked into place, where the kept ones were
+        made of the same runs' shares (`names`, code version included) and are all as kept; else none: False."""
         if not (self.folder and self.kept and list(names) == self.names):
             return False
-        todo = [name for name in self.kept if name not in self.placed]
+        prefix = under.relative_to(self.dest).as_posix() + "/"
+        todo = [name for name in self.kept if name.startswith(prefix) and name not in self.placed]
         if not all(cache.signature(self._copy(name)) == self.kept[name][1:] for name in todo):
             return False
         for folder in {(self.dest / name).parent for name in todo}:
             folder.mkdir(parents=True, exist_ok=True)
         for name in todo:
             if not self._linked(name, self.kept[name]):
-                self.write(name, self._copy(name).read_bytes())  # (a link refused: the same bytes copied)
+                self.write(self.dest / name, self._copy(name).read_bytes())  # (a link refused: copied)
         return True
 
-    def write(self, name: str, data: bytes) -> None:
+    def write(self, target: Path, data: bytes) -> None:
         """A file of the stage: linked from the kept copy where that has these very bytes, else written (and kept)."""
+        name = target.relative_to(self.dest).as_posix()
         digest = cache.sha256(data)
         entry = self.kept.get(name)
         if entry is not None and entry[0] == digest and self._linked(name, entry):
             return
-        target = self.dest / name
         target.write_bytes(data)
         if self.folder is None:
             return
@@ -142,14 +144,14 @@ class Files:
             return  # (a file system without hard links: not kept)
         self.placed[name] = [digest, *cache.signature(copy)]
 
-    def finish(self, names: Sequence[str]) -> None:
+    def finish(self) -> None:
         """Keep only this build's files, and their manifest (written last, atomically)."""
         if self.folder is None:
             return
         for name in self.kept.keys() - self.placed.keys():
             self._copy(name).unlink(missing_ok=True)
         temporary = self.folder / f".{_MANIFEST}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps({"names": list(names), "files": self.placed}), encoding="utf-8")
+        temporary.write_text(json.dumps({"names": self.runs, "files": self.placed}), encoding="utf-8")
         temporary.replace(self.folder / _MANIFEST)
 
 
