@@ -427,6 +427,7 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
     live = [year for year in years if year not in frozen]
     if live:  # a year site searches everything too: the portal's index, through its root
         rebased = search.rebased_record(portal["config"], merged, "../", text)  # (the same for every year site)
+        del text  # (one record's text held at a time)
         written = None
         for year in live:
             written = search.write_pointer(tree / str(year), rebased, "../search/", like=written, files=files)

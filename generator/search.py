@@ -246,9 +246,9 @@ def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any
     the record's text. `terms`: a folder caching each run of pages' share of the index by its content
     (search_cache), for rebuilds; `files`: the last build's files, to link where unchanged (search_cache.Files)."""
     folder = site_dir / "search"
-    text = record(config, docs)
-    _write_record(folder, text, files)
     write_shards(folder, pages_of(docs), terms, parallel, files)
+    text = record(config, docs)  # (made after the shards: the two are never held at once)
+    _write_record(folder, text, files)
     return text
 
 
@@ -315,7 +315,7 @@ def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = 
     cached = Shares(term_cache)
     names = [cached.name(run) for run in runs] if term_cache else []
     written.runs = names
-    if not (names and written.link_all(names, folder)):
+    if not (names and written.link_all(names, [folder / "t", folder / "p", folder / "manifest.js"])):
         _write_files(written, folder, pages, _shares(runs, names, cached, parallel))
     cached.keep_only(names)
 

@@ -109,13 +109,14 @@ class Files:
         self.placed[name] = entry
         return True
 
-    def link_all(self, names: Sequence[str], under: Path) -> bool:
-        """Every kept file under a folder (but those placed already) linked into place, where the kept ones were
-        made of the same runs' shares (`names`, code version included) and are all as kept; else none: False."""
+    def link_all(self, names: Sequence[str], made: Sequence[Path]) -> bool:
+        """Every kept file of `made` (files, or folders: the files under them) linked into place, where the kept
+        ones were made of the same runs' shares (`names`, code version included) and are all as kept; else none,
+        and False."""
         if not (self.folder and self.kept and list(names) == self.names):
             return False
-        prefix = under.relative_to(self.dest).as_posix() + "/"
-        todo = [name for name in self.kept if name.startswith(prefix) and name not in self.placed]
+        wanted = [path.relative_to(self.dest).as_posix() for path in made]
+        todo = [name for name in self.kept if any(name == w or name.startswith(w + "/") for w in wanted)]
         if not all(cache.signature(self._copy(name)) == self.kept[name][1:] for name in todo):
             return False
         for folder in {(self.dest / name).parent for name in todo}:
