@@ -7,6 +7,10 @@ page files: a page renamed, its unit's code corrected, keeps everything else), t
 sections, and on the code (`cache.code_version`). A rebuild after one form changed makes
 one run's share anew and joins the others' from here (joining re-encodes one delta per term and run).
 Entries are `marshal` data (tuples, lists, dicts of str and int): read faster than they are made.
+
+`Files` keeps the index files a public build wrote (hard links beside the shares' folder): a rebuild links
+each file whose bytes are unchanged instead of writing it, and where no run's share changed (an edit outside
+the searched texts) links the shards and page files without joining or even reading the shares.
 """
 
 from __future__ import annotations
