@@ -15,6 +15,7 @@ the searched texts) links the shards and page files without joining or even read
 
 from __future__ import annotations
 
+import contextlib
 import json
 import marshal
 import os
@@ -90,6 +91,9 @@ class Files:
         self.runs: list[str] = []  # those of this build's (search.write_shards says)
         self.kept: dict[str, list[Any]] = {}  # file (relative to dest) → [sha256, inode, size, mtime] of its copy
         self.placed: dict[str, list[Any]] = {}
+        self._root = os.path.join(dest, "")  # (names by string operations: a stage places thousands of files)
+        self._copies = os.path.join(folder, "files", "") if folder is not None else ""
+        self._folders: set[str] = set()  # folders of kept copies known to exist
         if folder is not None:
             try:
                 manifest = json.loads((folder / _MANIFEST).read_text("utf-8"))
@@ -97,17 +101,19 @@ class Files:
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # (none yet, or damaged: every file written)
 
-    def _copy(self, name: str) -> Path:
-        assert self.folder is not None
-        return self.folder / "files" / name
+    def _copy(self, name: str) -> str:
+        return self._copies + name
+
+    def _signature(self, name: str) -> list[int]:
+        stat = os.stat(self._copy(name))
+        return [stat.st_ino, stat.st_size, stat.st_mtime_ns]  # (as cache.signature)
 
     def _linked(self, name: str, entry: list[Any]) -> bool:
         """Link the kept copy into place if it is still as kept."""
-        copy = self._copy(name)
         try:
-            if cache.signature(copy) != entry[1:]:
+            if self._signature(name) != entry[1:]:
                 return False
-            os.link(copy, self.dest / name)
+            os.link(self._copy(name), self._root + name)
         except OSError:
             return False
         self.placed[name] = entry
@@ -121,40 +127,50 @@ class Files:
             return False
         wanted = [path.relative_to(self.dest).as_posix() for path in made]
         todo = [name for name in self.kept if any(name == w or name.startswith(w + "/") for w in wanted)]
-        if not all(cache.signature(self._copy(name)) == self.kept[name][1:] for name in todo):
+        try:
+            if any(self._signature(name) != self.kept[name][1:] for name in todo):
+                return False
+        except OSError:
             return False
-        for folder in {(self.dest / name).parent for name in todo}:
-            folder.mkdir(parents=True, exist_ok=True)
+        for folder in {os.path.dirname(self._root + name) for name in todo}:
+            os.makedirs(folder, exist_ok=True)
         for name in todo:
             if not self._linked(name, self.kept[name]):
-                self.write(self.dest / name, self._copy(name).read_bytes())  # (a link refused: copied)
+                self.write(self.dest / name, Path(self._copy(name)).read_bytes())  # (a link refused: copied)
         return True
 
     def write(self, target: Path, data: bytes) -> None:
         """A file of the stage: linked from the kept copy where that has these very bytes, else written (and kept)."""
-        name = target.relative_to(self.dest).as_posix()
+        if self.folder is None:
+            target.write_bytes(data)
+            return
+        path = os.fspath(target)
+        assert path.startswith(self._root), (path, self._root)
+        name = path[len(self._root):]
         digest = cache.sha256(data)
         entry = self.kept.get(name)
         if entry is not None and entry[0] == digest and self._linked(name, entry):
             return
-        target.write_bytes(data)
-        if self.folder is None:
-            return
+        with open(path, "wb") as out:
+            out.write(data)
         copy = self._copy(name)
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.unlink(missing_ok=True)
+        if (folder := os.path.dirname(copy)) not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(copy)
         try:
-            os.link(target, copy)
+            os.link(path, copy)
+            self.placed[name] = [digest, *self._signature(name)]
         except OSError:
-            return  # (a file system without hard links: not kept)
-        self.placed[name] = [digest, *cache.signature(copy)]
+            pass  # (a file system without hard links: not kept)
 
     def finish(self) -> None:
         """Keep only this build's files, and their manifest (written last, atomically)."""
         if self.folder is None:
             return
         for name in self.kept.keys() - self.placed.keys():
-            self._copy(name).unlink(missing_ok=True)
+            Path(self._copy(name)).unlink(missing_ok=True)
         temporary = self.folder / f".{_MANIFEST}.{os.getpid()}.tmp"
         temporary.write_text(json.dumps({"names": self.runs, "files": self.placed}), encoding="utf-8")
         temporary.replace(self.folder / _MANIFEST)
