@@ -402,16 +402,19 @@ def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[ex
             shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
         merge_search(tree, layout.years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}",
-                     stages.parallel)
+                     stages.parallel, link)
     return tree
 
 
 def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path],
-                 reused: Mapping[int, Path] | None = None, terms: Path | None = None, parallel: bool = False) -> None:
+                 reused: Mapping[int, Path] | None = None, terms: Path | None = None, parallel: bool = False,
+                 link: bool = False) -> None:
     """One index for the whole site: the portal's, each year site's, and the declarations' own.
 
     An archived year contributes its snapshot's own index (declarations included) and keeps it untouched.
     A reused year's site holds the whole merged index of its build: its own entries are taken back from it.
+    `link` (the public build, with `terms`): the portal's index files are kept beside `terms` as hard links, and
+    a rebuild links those whose bytes are unchanged (search_cache.Files).
     """
     reused = reused or {}
     portal = search.read_index(tree)
@@ -423,11 +426,17 @@ def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], fro
         else:
             merged += search.rebase(index, f"{year}/")
     merged += search.entries([doc for doc in docs if doc.decl.year not in frozen and doc.decl.year not in reused])
-    search.write_index(tree, portal["config"], merged, terms=terms,  # (terms: each page's, cached by content)
-                       parallel=parallel)
-    for year in years:  # a year site searches everything too: the portal's index, through its root
-        if year not in frozen:
-            search.write_index(tree / str(year), portal["config"], search.rebase(merged, "../"), root="../search/")
+    files = search.Files(terms.with_name(f"{terms.name}-files") if link and terms else None, tree)
+    text = search.write_index(tree, portal["config"], merged, terms=terms,  # (terms: each page's, by content)
+                              parallel=parallel, files=files)
+    live = [year for year in years if year not in frozen]
+    if live:  # a year site searches everything too: the portal's index, through its root
+        rebased = search.rebased_record(portal["config"], merged, "../", text)  # (the same for every year site)
+        del text  # (one record's text held at a time)
+        written = None
+        for year in live:
+            written = search.write_pointer(tree / str(year), rebased, "../search/", like=written, files=files)
+    files.finish()
 
 
 def build_public(project: Project, stages: Stages, years: Sequence[int] = ()) -> Report:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 from array import array
@@ -37,6 +38,7 @@ from .forms import kind_of
 from .forms.base import Section
 from .forms.base import heading_slug as heading_slug  # the anchor of a heading, where it has long been
 from .model import Document
+from .search_cache import Files as Files  # (build.merge_search keeps the files it wrote)
 from .search_cache import Postings, Share, Shares
 
 FORMAT = 1
@@ -195,13 +197,12 @@ def shard_of(term: str, shards: int) -> int:
 
 def _page_terms(page: Page) -> dict[str, int]:
     """term → bit mask of the page's sections containing it (filters and the whole-name term included)."""
-    masks: dict[str, int] = {}
-    for n, (_, title, text) in enumerate(page.sections):
+    sections = [index_terms(title + "\n" + text) for _, title, text in page.sections]  # ("\n" ends a run)
+    masks = dict.fromkeys(set().union(*sections), 0)
+    for n, ((_, _, text), terms) in enumerate(zip(page.sections, sections, strict=True)):
         bit = 1 << min(n, PAGE_BITS - 1)
-        terms = index_terms(title) | index_terms(text)
-        for term in terms & masks.keys():  # (set operations: a Python step only for a term seen before)
-            masks[term] |= bit
-        masks.update(dict.fromkeys(terms - masks.keys(), bit))
+        # masks[t] |= bit for every term, without a Python step per term (most of a search stage's work)
+        masks.update(zip(terms, map(bit.__or__, map(masks.__getitem__, terms)), strict=True))
         cells = set(text.split("\n"))
         for level in LEVELS:
             if level in cells:
@@ -233,36 +234,88 @@ def _script(kind: str, key: int | str, value: Any) -> str:
     return f"dcSearch.load({_json(kind)},{_json(key)},{_json(value)})\n"
 
 
-def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], root: str | None = None,
-                terms: Path | None = None, parallel: bool = False) -> None:
-    """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module).
-
-    With `root` (a live year site, whose record is the portal's rebased), the index is the portal's: the
-    manifest only points there, and a year's pages search the whole site without a copy of every shard.
-    `terms`: a folder caching each run of pages' share of the index by its content (search_cache), for rebuilds.
-    """
+def write_index(site_dir: Path, config: dict[str, Any], docs: list[dict[str, Any]], terms: Path | None = None,
+                parallel: bool = False, files: Files | None = None) -> str:
+    """The record (search_index.json) and, from it, the index readers fetch in pieces (see the module); returns
+    the record's text. `terms`: a folder caching each run of pages' share of the index by its content
+    (search_cache), for rebuilds; `files`: the last build's files, to link where unchanged (search_cache.Files)."""
     folder = site_dir / "search"
+    write_shards(folder, pages_of(docs), terms, parallel, files)
+    text = record(config, docs)  # (made after the shards: the two are never held at once)
+    _write_record(folder, text, files)
+    return text
+
+
+def write_pointer(site_dir: Path, text: str, root: str, like: Path | None = None, files: Files | None = None) -> Path:
+    """A live year site's index: its record `text` (the portal's, rebased) and a manifest pointing at the
+    portal's index at `root`: a year's pages search the whole site without a copy of every shard. `like`: a
+    record of the very same bytes already written (another year site's), linked rather than written again;
+    `files`: as in write_index. Returns the record's path."""
+    folder = site_dir / "search"
+    for sub in ("t", "p"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+    path = _write_record(folder, text, files, like)
+    (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
+    return path
+
+
+def record(config: dict[str, Any], docs: list[dict[str, Any]]) -> str:
+    return _json({"config": config, "docs": docs})
+
+
+_LOCATED = '{"location":"'  # how an entry whose first key is its location starts in a record's text
+
+
+def rebased_record(config: dict[str, Any], docs: list[dict[str, Any]], prefix: str, text: str) -> str:
+    """record(config, rebase(docs, prefix)), made of `text` = record(config, docs) by adding the prefix where
+    each entry starts (no JSON string holds an unescaped quote, so only an entry's start reads `{"location":"`;
+    an entry located elsewhere than first, or another object located so: made anew)."""
+    if (_json(prefix) == f'"{prefix}"' and text.count(_LOCATED) == len(docs)
+            and all(next(iter(d), None) == "location" for d in docs)):
+        return text.replace(_LOCATED, _LOCATED + prefix)
+    return record(config, rebase(docs, prefix))
+
+
+def _write_record(folder: Path, text: str, files: Files | None = None, like: Path | None = None) -> Path:
+    """search_index.json as a new file (never written through: it may be a link to a kept or another site's
+    copy), linked from `like` (a record of the very same bytes) or `files` where it can be; Material's offline
+    form (search_index.js) removed, its search is not used."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "search_index.json").write_text(_json({"config": config, "docs": docs}), encoding="utf-8")
-    (folder / "search_index.js").unlink(missing_ok=True)  # Material's offline form: its search is not used
-    if root is None:
-        write_shards(folder, pages_of(docs), terms, parallel)
-    else:
-        for sub in ("t", "p"):
-            shutil.rmtree(folder / sub, ignore_errors=True)
-        (folder / "manifest.js").write_text(_script("m", 0, {"format": FORMAT, "root": root}), encoding="utf-8")
+    path = folder / "search_index.json"
+    path.unlink(missing_ok=True)
+    (folder / "search_index.js").unlink(missing_ok=True)
+    if like is not None:
+        try:
+            os.link(like, path)
+            return path
+        except OSError:
+            pass  # (a file system without hard links: written)
+    (files or Files(None, folder)).write(path, text.encode())
+    return path
 
 
-def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None, parallel: bool = False) -> None:
+def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = None, parallel: bool = False,
+                 files: Files | None = None) -> None:
     """The term shards, the page files and the manifest, made of runs of RUN_PAGES pages whose shares of the
     index come from the cache (`term_cache`) or are made — with `parallel` side by side in forked workers:
-    their terms are most of a search stage — and are joined here."""
+    their terms are most of a search stage — and are joined here. `files`: the last build's files (kept by
+    search_cache.Files), all linked where every run's share is the same, else each where its bytes are."""
+    written = files or Files(None, folder)
+    folder.mkdir(parents=True, exist_ok=True)
     for sub in ("t", "p"):
         shutil.rmtree(folder / sub, ignore_errors=True)
         (folder / sub).mkdir()
     runs = [pages[start:start + RUN_PAGES] for start in range(0, len(pages), RUN_PAGES)]
     cached = Shares(term_cache)
     names = [cached.name(run) for run in runs] if term_cache else []
+    written.runs = names
+    if not (names and written.link_all(names, [folder / "t", folder / "p", folder / "manifest.js"])):
+        _write_files(written, folder, pages, _shares(runs, names, cached, parallel))
+    cached.keep_only(names)
+
+
+def _shares(runs: Sequence[Sequence[Page]], names: Sequence[str], cached: Shares, parallel: bool) -> list[Share]:
+    """Each run's share: from the cache where its name is there, else made (and kept)."""
     shares: list[Share | None] = [cached.get(name) for name in names] if names else [None] * len(runs)
     missing = [n for n, share in enumerate(shares) if share is None]
     made = workers.fork_map(_share, [runs[n] for n in missing],
@@ -271,26 +324,30 @@ def write_shards(folder: Path, pages: Sequence[Page], term_cache: Path | None = 
         shares[n] = share
         if names:
             cached.put(names[n], share)
+    return [share for share in shares if share is not None]
+
+
+def _write_files(written: Files, folder: Path, pages: Sequence[Page], shares: Sequence[Share]) -> None:
+    """The page files, the term shards (the shares' postings joined) and the manifest."""
     starts = range(0, len(pages), RUN_PAGES)
     page = _json("p")
-    for start, found in zip(starts, shares, strict=True):
-        for pid, fragment in enumerate(found[2] if found else (), start):
-            (folder / "p" / f"{pid}.js").write_text(f"dcSearch.load({page},{pid},{fragment})\n", encoding="utf-8")
-    encoded = _join([(start, share[0]) for start, share in zip(starts, shares, strict=True) if share])
-    levels = {level for share in shares if share for level in share[1]}
+    for start, share in zip(starts, shares, strict=True):
+        for pid, fragment in enumerate(share[2], start):
+            written.write(folder / "p" / f"{pid}.js", f"dcSearch.load({page},{pid},{fragment})\n".encode())
+    encoded = _join([(start, share[0]) for start, share in zip(starts, shares, strict=True)])
     total = sum(len(t) * 3 + len(p) + 6 for t, p in encoded.items())
     shards = max(1, -(-total // SHARD_BYTES))
     split: list[dict[str, str]] = [{} for _ in range(shards)]
     for term, posting in encoded.items():
         split[shard_of(term, shards)][term] = posting
     for n, terms in enumerate(split):
-        (folder / "t" / f"{n}.js").write_text(_script("t", n, dict(sorted(terms.items()))), encoding="utf-8")
+        written.write(folder / "t" / f"{n}.js", _script("t", n, dict(sorted(terms.items()))).encode())
     years = {page.year for page in pages if page.year is not None}
+    levels = {level for share in shares for level in share[1]}
     manifest = {"format": FORMAT, "shards": shards, "pages": len(pages), "years": sorted(years, reverse=True),
                 "kinds": sorted({page.kind for page in pages if page.kind}),
                 "levels": [lv for lv in LEVELS if lv in levels]}
-    (folder / "manifest.js").write_text(_script("m", 0, manifest), encoding="utf-8")
-    cached.keep_only(names)
+    written.write(folder / "manifest.js", _script("m", 0, manifest).encode())
 
 
 RUN_PAGES = 64  # pages per run: a rebuild after one change makes one run's share again (search_cache)

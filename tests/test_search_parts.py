@@ -95,3 +95,31 @@ def _written(folder: Path, pages: list[Page]) -> Path:
     folder.mkdir()
     search.write_shards(folder, pages)
     return folder
+
+
+def _kept_build(dest: Path, pages: list[Page], cache: Path, kept: Path) -> dict[str, bytes]:
+    """write_shards as the public build runs it: the last build's files kept in `kept`, linked where unchanged."""
+    files = search.Files(kept, dest)
+    search.write_shards(dest / "search", pages, cache, files=files)
+    files.finish()
+    return _tree(dest / "search")
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_links_the_files_it_kept_where_their_bytes_are_the_same(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "RUN_PAGES", 3)
+    pages, cache, kept = _pages(tmp_path), tmp_path / "shares", tmp_path / "kept"
+    first = _kept_build(tmp_path / "a", pages, cache, kept)
+    assert first == _tree(_written(tmp_path / "fresh", pages))
+    assert _kept_build(tmp_path / "b", pages, cache, kept) == first
+    assert _inodes(tmp_path / "b") == _inodes(tmp_path / "a")  # every file linked, none made or written
+    edited = [*pages[:-1], replace(pages[-1], sections=[*pages[-1].sections, ("x", "新增", "一段新的文字")])]
+    assert _kept_build(tmp_path / "c", edited, cache, kept) == _tree(_written(tmp_path / "fresh2", edited))
+    before, after = _inodes(tmp_path / "b" / "search"), _inodes(tmp_path / "c" / "search")
+    assert before["p/0.js"] == after["p/0.js"] and before[f"p/{len(pages) - 1}.js"] != after[f"p/{len(pages) - 1}.js"]
+    (tmp_path / "c" / "search" / "p" / "0.js").write_text("changed by hand", "utf-8")  # (the kept copy too: a link)
+    assert _kept_build(tmp_path / "d", edited, cache, kept) == _tree(_written(tmp_path / "fresh3", edited))

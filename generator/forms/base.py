@@ -7,6 +7,7 @@ use only what is declared here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,7 @@ class FormKind:
         return f"{self.stem(decl)}.md"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (the search stage asks for every section of every page: headings repeat)
 def heading_slug(text: str) -> str:
     """The anchor the toc extension gives a heading (same slugify as mkdocs.yml).
 
