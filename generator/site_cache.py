@@ -35,7 +35,7 @@ from pathlib import Path
 
 from . import cache, page_cache
 
-# Rewritten in place by later stages (build.join_parts, build.merge_search → search.write_index): never linked.
+# Rewritten by later stages (build.join_parts in place; merge_search replaces the record): never linked.
 REWRITTEN = frozenset({"sitemap.xml", "sitemap.xml.gz", "search/search_index.json"})
 
 
