@@ -189,8 +189,8 @@ def render_years(work: Path, levels: dict[str, Level], options: PageOptions, set
     """Write every year's pages, in parts side by side, a big year's declaration pages straight into their
     MkDocs parts (place_parts); return each folder's files by its key (a year, or a part)."""
     parts = render_parts(summaries, os.cpu_count() or 1) if parallel else [(s, slice(None)) for s in summaries]
-    placement = {s.year: place_parts(str(s.year), render.year_page_names(s, options)) if parallel else {}
-                 for s in summaries}
+    placement = {s.year: place_parts(str(s.year), render.form_page_names(s)) if parallel else {}
+                 for s in summaries}  # (the year's other pages stay with it: its search index keeps theirs)
     placed = {year: {page: part for part, pages in by_part.items() for page in pages}  # (years share page names)
               for year, by_part in placement.items()}
     task = functools.partial(_render_part, work, levels, options, settings, placed)
@@ -207,16 +207,16 @@ def render_years(work: Path, levels: dict[str, Level], options: PageOptions, set
 
 # Declaration pages per MkDocs process: MkDocs holds every page of a build in memory (the environment
 # variable lowers it for tests: a few dozen forms in several parts, built by several shards).
-PART_PAGES = int(os.environ.get("DISCLOSE_PART_PAGES", "") or 400)
+PART_PAGES = max(1, int(os.environ.get("DISCLOSE_PART_PAGES", "") or 400))
 _SITE_ONLY = {"index.html", "404.html", "assets", "search", "sitemap.xml", "sitemap.xml.gz"}
 
 
 def place_parts(key: str, names: Sequence[str]) -> dict[str, list[str]]:
-    """A big year's declaration pages in `<year>.part<n>` folders, each built by its own MkDocs process: about
+    """A big year's declaration pages (`names`) in `<year>.part<n>` folders, each built by its own MkDocs process: about
     PART_PAGES a folder, the year's own folder one of them; each page's folder by a consistent hash of its name
     (jump_hash), so that a form added or withdrawn moves no other page (its own part and the year page are
     built again, not every part after it), and a new folder takes only its share of pages from the others."""
-    pages = sorted(name for name in names if name.endswith(".md") and "/" not in name and name != "index.md")
+    pages = sorted(names)
     count = max(1, -(-len(pages) // PART_PAGES))
     parts: dict[str, list[str]] = {f"{key}.part{number}": [] for number in range(1, count)}
     for name in pages:

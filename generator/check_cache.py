@@ -177,6 +177,7 @@ def check_files(files: Sequence[Path], ctx: Context, folder: Path, parallel: boo
         refused, name = _key(path, ctx, context)
         names.append(name)
         results.append(refused or (_cached(store, name, shared) if name else None))
+    stored = [name is not None and result is not None for name, result in zip(names, results, strict=True)]
     todo = [i for i, result in enumerate(results) if result is None]
     jobs = [(files[i], ctx, names[i]) for i in todo]
     cores = os.cpu_count() or 1
@@ -188,13 +189,15 @@ def check_files(files: Sequence[Path], ctx: Context, folder: Path, parallel: boo
     for i, job in zip(todo, jobs, strict=True):
         result = made[id(job)]
         results[i] = result if result is not None else _cached(store, str(names[i]), shared)
+        stored[i] = result is None and results[i] is not None
         if results[i] is None:  # (its entry vanished: never but for a concurrent cleaner) checked here
             results[i] = _entry(_lean(*check_file(files[i], ctx)))
     store.keep_only(n for n in names if n)
     entries = [r for r in results if r is not None]
     report = assemble(files, [(doc, problems) for doc, problems, _ in entries])
-    keys = {entry[0].source.path: name for entry, name in zip(results, names, strict=True)
-            if entry and entry[0] is not None and name}
+    # A key names only a document kept under it (one checked while its file changed was not: it has none).
+    keys = {entry[0].source.path: str(name) for entry, name, kept in zip(results, names, stored, strict=True)
+            if kept and entry and entry[0] is not None}
     return dataclasses.replace(report, masked=[masked for _, _, masked in entries if masked is not None], keys=keys)
 
 

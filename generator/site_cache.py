@@ -110,7 +110,7 @@ def restore(store: cache.Store, key: str, site_dir: Path, docs_dir: Path, link: 
             made.add(dest.parent)
         static = docs_dir / rel
         if not rel.endswith(".md") and static.is_file():  # (a page's output is <name>/index.html, never .md)
-            _place(static, dest, link)  # (written once per build into a fresh work folder: never changed)
+            _place(static, dest, link)  # (work files are replaced, never written through: workdir)
         else:
             _place(blob, dest, link and rel not in REWRITTEN)
     return list(manifest["pages"])

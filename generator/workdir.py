@@ -14,13 +14,20 @@ from pathlib import Path
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` unless it holds exactly that already; return whether it was written."""
+    """Put `data` at `path` unless it holds exactly that already; return whether it was written.
+
+    Written as a new file that replaces the old, never through it: a work file may be the very file site/
+    publishes (site_cache links a reused build's data files from here), which must not change before the
+    leak scan and the swap, nor at all if this build fails.
+    """
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    fresh = path.with_name(f".{path.name}.new")
+    fresh.write_bytes(data)
+    os.replace(fresh, path)
     return True
 
 

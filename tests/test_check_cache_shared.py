@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import ROOT
 
 from generator import check, check_cache, privacy, problems
@@ -107,3 +108,25 @@ def test_the_masked_copies_it_reads_back_are_the_documents_masked(tmp_path: Path
             assert masked.source is doc.source
             shared_values = [name for name in ("year", "money_unit") if hasattr(doc.decl, name)]
             assert all(getattr(masked.decl, n) is getattr(doc.decl, n) for n in shared_values), run
+
+
+def test_a_file_changed_while_it_is_checked_gets_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report.keys names what a form is a function of (export.PackageRows keeps its rows by it): a file edited
+    between its key and its check has no key, since its document is not of the bytes the key was made of."""
+    files, ctx = corpus(tmp_path)
+    edited = next(path for path in files if path.name.startswith("u00003"))  # (a synthesized form: it has a leader)
+    real = check_cache.check_file
+
+    def check_file(path: Path, context: Context) -> Any:
+        if path == edited:
+            path.write_text(path.read_text("utf-8").replace("\nleader: ", "\nleader: 改", 1), "utf-8")
+        return real(path, context)
+
+    monkeypatch.setattr(check_cache, "check_file", check_file)
+    report = check_cache.check_files(files, ctx, tmp_path / "cache")
+    assert edited not in report.keys and len(report.keys) == len(report.documents) - 1
+    doc = next(d for d in report.documents if d.source.path == edited)
+    assert str(doc.decl.leader).startswith("改")  # (the document is the new bytes')
+    monkeypatch.undo()
+    again = check_cache.check_files(files, ctx, tmp_path / "cache")  # (now kept, and keyed)
+    assert len(again.keys) == len(again.documents)

@@ -13,7 +13,7 @@ import pytest
 from conftest import copy_project
 
 from generator import build as build_module
-from generator import export
+from generator import export, leaks
 from generator.cli import main
 from generator.load import load
 from generator.synth import synthesize
@@ -147,3 +147,25 @@ def test_a_unit_page_from_the_render_cache_follows_its_forms(tmp_path: Path) -> 
     shutil.rmtree(project / "build")
     shutil.rmtree(project / "site")
     assert build(project) == again
+
+
+def test_a_failed_rebuild_leaves_site_as_it_was_though_its_files_are_linked_from_the_work_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build taken whole from the cache links its data files from the work folder into site/: a later build
+    that rewrites them (a form edited) and then fails must not have changed a byte of site/."""
+    project = copy_project(tmp_path / "p", content=False)
+    paths = synthesize(project / "content", 4, years=1)
+    build(project)
+    published = build(project)  # (every MkDocs build taken from the cache: data files linked from the work folder)
+    year = paths[0].parent.name
+    work_csv = project / "build" / "public" / year / "docs" / "data" / "declarations.csv"
+    assert (project / "site" / year / "data" / "declarations.csv").samefile(work_csv)
+    edit_leader(paths[1])
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise leaks.LeakFound([])
+
+    monkeypatch.setattr(leaks, "refuse_leaks", refuse)
+    assert main(["-C", str(project), "build", "-q"]) != 0
+    assert "（修订）".encode() in work_csv.read_bytes()  # (the work folder has the new package)
+    assert tree(project / "site") == published
