@@ -185,9 +185,10 @@ def _markdown_cache(work: Path, year: int | str) -> Path:
 
 
 def render_years(work: Path, levels: dict[str, Level], options: PageOptions, settings: dict[str, Any],
-                 summaries: Sequence[YearSummary], parallel: bool) -> dict[str, SiteFiles]:
+                 summaries: Sequence[YearSummary], parallel: bool) -> tuple[dict[str, SiteFiles], dict[str, list[str]]]:
     """Write every year's pages, in parts side by side, a big year's declaration pages straight into their
-    MkDocs parts (place_parts); return each folder's files by its key (a year, or a part)."""
+    MkDocs parts (place_parts); return each folder's files by its key (a year, or a part) and each year's
+    parts."""
     parts = render_parts(summaries, os.cpu_count() or 1) if parallel else [(s, slice(None)) for s in summaries]
     placement = {s.year: place_parts(str(s.year), render.form_page_names(s)) if parallel else {}
                  for s in summaries}  # (the year's other pages stay with it: its search index keeps theirs)
@@ -202,7 +203,7 @@ def render_years(work: Path, levels: dict[str, Level], options: PageOptions, set
         used[summary.year] |= part_used
     for summary in summaries:
         render_cache.keep_only(_markdown_cache(work, summary.year), used[summary.year])
-    return folders
+    return folders, {str(year): list(by_part) for year, by_part in placement.items()}
 
 
 # Declaration pages per MkDocs process: MkDocs holds every page of a build in memory (the environment
@@ -212,10 +213,10 @@ _SITE_ONLY = {"index.html", "404.html", "assets", "search", "sitemap.xml", "site
 
 
 def place_parts(key: str, names: Sequence[str]) -> dict[str, list[str]]:
-    """A big year's declaration pages (`names`) in `<year>.part<n>` folders, each built by its own MkDocs process: about
-    PART_PAGES a folder, the year's own folder one of them; each page's folder by a consistent hash of its name
-    (jump_hash), so that a form added or withdrawn moves no other page (its own part and the year page are
-    built again, not every part after it), and a new folder takes only its share of pages from the others."""
+    """A big year's declaration pages (`names`) in `<year>.part<n>` folders, each built by its own MkDocs
+    process: about PART_PAGES a folder, the year's own folder one of them; each page's folder by a consistent
+    hash of its name (jump_hash), so that a form added or withdrawn moves no other page (its own part and the
+    year page are built again, not every part after it), and a new folder takes only its share of pages."""
     pages = sorted(names)
     count = max(1, -(-len(pages) // PART_PAGES))
     parts: dict[str, list[str]] = {f"{key}.part{number}": [] for number in range(1, count)}
@@ -338,9 +339,8 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
             sites[PORTAL][src] = text
         render_cache.keep_only(_markdown_cache(work, PORTAL), memo.used)
         summaries = [s for s in corpus.years if s.year not in kept]
-        folders = render_years(work, project.levels, options, project.settings, summaries, stages.parallel)
+        folders, parts = render_years(work, project.levels, options, project.settings, summaries, stages.parallel)
         sites |= {str(s.year): folders[str(s.year)] for s in summaries}
-        parts = {str(s.year): [key for key in folders if key.startswith(f"{s.year}.part")] for s in summaries}
         for key, names in parts.items():
             part_year_pages(folders[key], [folders[name] for name in names])
     with stages.stage("数据下载"):

@@ -460,8 +460,8 @@ def add_packages(
     for doc, decl in _published(docs, options):
         by_year[decl.year].append(decl)
         if keys and doc.source.path in keys:
-            names[id(decl)] = cache.key(cache.code_version(), keys[doc.source.path],
-                                        repr((options.show_filer, options.preview)))  # (the preview's: unmasked)
+            # (the check key holds the code already; the preview's forms are unmasked)
+            names[id(decl)] = cache.key(keys[doc.source.path], repr((options.show_filer, options.preview)))
     rows = PackageRows(project.build / "cache" / ("preview-packages" if options.preview else "packages"), names)
     parts = {year: _year_rows(year_decls, rows) for year, year_decls in sorted(by_year.items())}
     rows.keep_used()

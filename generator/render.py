@@ -486,14 +486,8 @@ class Renderer:
         return sites
 
 
-def year_page_names(summary: YearSummary, options: PageOptions) -> list[str]:
-    """The names of the pages Renderer.year_pages makes of a year, in its order."""
-    archive_note = ["archive_note.md"] if options.archive_page else []
-    return ["index.md", *archive_note, *form_page_names(summary), *(f"{b.slug}.md" for b in summary.broken)]
-
-
 def form_page_names(summary: YearSummary) -> list[str]:
-    """The names of a year's declaration pages (of every kind), in the order they are made."""
+    """The names of a year's declaration pages (of every kind), in the order Renderer.year_pages makes them."""
     return [kind_of(doc.decl).page(doc.decl) for doc in year_forms(summary)]
 
 
