@@ -345,7 +345,7 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
             part_year_pages(folders[key], [folders[name] for name in names])
     with stages.stage("数据下载"):
         export.add_packages(sites, docs, project, options, kept, keys)  # what MkDocs needs; tables' files later
-    jobs = export.download_jobs(sites, docs, project, options)
+    jobs = export.download_jobs(sites, docs, project, options, keys)
     built = [int(k) for k in sites if k != PORTAL]
     years = sorted({*built, *kept}, reverse=True)
     configs = []

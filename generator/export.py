@@ -285,15 +285,16 @@ def drop_stale(used: Iterable[Path]) -> None:
             stale.unlink()
 
 
-Job = tuple[Document, Form, bool, "Path | None"]  # document, published declaration, masked, cache
+# document, published declaration, masked, cache folder, the files' name in it ("": named by their data)
+Job = tuple[Document, Form, bool, "Path | None", str]
 
 
 def _download(job: Job) -> tuple[dict[str, bytes], Path | None]:
     """One declaration's files: from the cache where the declaration, its source file and the code are
     unchanged (a rebuild after one file changed makes one declaration's files), else made and cached."""
-    doc, decl, masked, cache = job
+    doc, decl, masked, _, _ = job
     data = declaration_json(decl)
-    path = files_path(cache, doc, data, masked)
+    path = files_path(job, data)
     if path and path.is_file():
         with zipfile.ZipFile(path) as stored:
             return {name: stored.read(name) for name in stored.namelist()}, path
@@ -315,12 +316,17 @@ def _files_version() -> bytes:
     return hashlib.sha256(_code_version().encode() + yaml.__version__.encode()).digest()
 
 
-def files_path(cache: Path | None, doc: Document, data: bytes, masked: bool) -> Path | None:
-    """Where one declaration's files are cached: same published data, same source file, same code."""
+def files_path(job: Job, data: bytes | None = None) -> Path | None:
+    """Where one declaration's files are cached: named by the job (see download_jobs) or else by the published
+    data (`data`: its declaration_json, made here if not given), the source file and the code."""
+    doc, decl, masked, cache, name = job
     if cache is None:
         return None
-    key = hashlib.sha256(_files_version() + doc.source.sha256.encode() + (b"M" if masked else b"U") + data)
-    return cache / str(doc.decl.year) / f"{key.hexdigest()}.zip"
+    if not name:
+        data = declaration_json(decl) if data is None else data
+        name = hashlib.sha256(_files_version() + doc.source.sha256.encode() + (b"M" if masked else b"U")
+                              + data).hexdigest()
+    return cache / str(doc.decl.year) / f"{name}.zip"
 
 
 Spooled = tuple[list[str], "Path | None"]  # the names written to the spool, the workbook's cache path
@@ -339,7 +345,7 @@ def spool_job(spool: Path, job: Job) -> Spooled:
 def place_spooled(trees: Mapping[int, Path], jobs: Sequence[Job], made: Sequence[Spooled], spool: Path,
                   options: PageOptions) -> None:
     """Move each declaration's spooled files under its year's `data/` in the built tree (year → site folder)."""
-    for (_, decl, _, _), (names, _) in zip(jobs, made, strict=True):
+    for (_, decl, *_), (names, _) in zip(jobs, made, strict=True):
         data = trees[decl.year] / "data"
         data.mkdir(exist_ok=True)
         for name in names:
@@ -422,17 +428,29 @@ def _cache(project: Project, options: PageOptions) -> Path:
 
 
 def download_jobs(sites: Mapping[str, object], docs: Sequence[Document], project: Project,
-                  options: PageOptions) -> list[Job]:
-    """One job per declaration of the years being built (an archived year keeps its snapshot's files)."""
-    cache = _cache(project, options)
-    return [(doc, decl, not options.preview, cache) for doc, decl in _published(docs, options)
-            if str(decl.year) in sites]
+                  options: PageOptions, keys: Mapping[Path, str] | None = None) -> list[Job]:
+    """One job per declaration of the years being built (an archived year keeps its snapshot's files).
+
+    `keys`: the forms' check-cache keys by file (Report.keys). A form's files are a function of what its key
+    is made of (the file's bytes and path, the context, the code) and of show_filer and the masking: named by
+    those, they are found in the cache without the form's JSON (~1 ms a form, every build).
+    """
+    folder, keys = _cache(project, options), keys or {}
+    return [(doc, decl, not options.preview, folder, published_name(keys, doc, options, "files"))
+            for doc, decl in _published(docs, options) if str(decl.year) in sites]
+
+
+def published_name(keys: Mapping[Path, str], doc: Document, options: PageOptions, what: str) -> str:
+    """A name for what is made of one published form alone (`what`: its files, its rows), from its check key
+    (the key holds the code already; the preview's forms are unmasked); "" where the key is not known."""
+    key = keys.get(doc.source.path)
+    return cache.key(key, what, repr((options.show_filer, options.preview))) if key else ""
 
 
 def place_downloads(sites: Mapping[str, MutableMapping[str, str | bytes]], jobs: Sequence[Job],
                     made: Sequence[tuple[dict[str, bytes], Path | None]], options: PageOptions) -> None:
     """Write each declaration's files under its year's `data/`; drop workbooks no longer made from the cache."""
-    for (_, decl, _, _), (files, _) in zip(jobs, made, strict=True):
+    for (_, decl, *_), (files, _) in zip(jobs, made, strict=True):
         _add(sites[str(decl.year)], files, strict=not options.preview)
     drop_stale(path for _, path in made if path)
 
@@ -459,9 +477,9 @@ def add_packages(
     names: dict[int, str] = {}  # a published form's PackageRows name by id(form), where its check key is known
     for doc, decl in _published(docs, options):
         by_year[decl.year].append(decl)
-        if keys and doc.source.path in keys:
-            # (the check key holds the code already; the preview's forms are unmasked)
-            names[id(decl)] = cache.key(keys[doc.source.path], repr((options.show_filer, options.preview)))
+        name = published_name(keys or {}, doc, options, "rows")
+        if name:
+            names[id(decl)] = name
     rows = PackageRows(project.build / "cache" / ("preview-packages" if options.preview else "packages"), names)
     parts = {year: _year_rows(year_decls, rows) for year, year_decls in sorted(by_year.items())}
     rows.keep_used()

@@ -2,8 +2,8 @@
 
 A rebuild after one file changed would otherwise write every declaration's files again (≈ 6,000 files,
 50 MB at N = 1000: read from the downloads cache's zips into the spool, then moved into the new tree). A
-declaration's files are named by their cache entry (export.files_path: its data, source and the code), so
-where the public build that made site/ took a declaration's files from the same entry, site/ holds exactly
+declaration's files are named by their cache entry (export.files_path: its check key, or its data, source and
+the code), so where the public build that made site/ took a declaration's files from the same entry, site/ holds exactly
 those bytes: the spool gets hard links to them instead.
 
 The record (`build/cache/published-downloads.json`) is written only once a tree is published, and says for
@@ -45,8 +45,8 @@ class Published:
 
     def link(self, spool: Path, job: export.Job) -> export.Spooled | None:
         """Link one job's files from site/ into the spool; None where site/ does not hold them as recorded."""
-        doc, decl, masked, downloads = job
-        path = export.files_path(downloads, doc, export.declaration_json(decl), masked)
+        decl = job[1]
+        path = export.files_path(job)
         files = self.entries.get(str(decl.year), {}).get(path.name) if path and path.is_file() else None
         if path is None or not files:
             return None
@@ -88,7 +88,7 @@ def worker_tasks(jobs: list[export.Job], spool: Path,
 def pending_record(tree: Path, jobs: Sequence[export.Job], made: Sequence[export.Spooled], path: Path) -> None:
     """Write what the tree holds of each entry (after place_spooled); `publish` makes it the record."""
     entries: dict[str, dict[str, list[list[Any]]]] = {}
-    for (_, decl, _, _), (names, entry) in zip(jobs, made, strict=True):
+    for (_, decl, *_), (names, entry) in zip(jobs, made, strict=True):
         if entry is not None:
             data = tree / str(decl.year) / "data"
             entries.setdefault(str(decl.year), {})[entry.name] = [[n, *cache.signature(data / n)] for n in names]

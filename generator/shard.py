@@ -143,7 +143,8 @@ def join(project: Project, stages: Stages, folders: Sequence[Path]) -> Report:
         inputs = build.public_inputs(project, stages)
         report, docs, options, frozen = inputs.report, inputs.docs, inputs.options, inputs.frozen
         layout = Layout(**manifests[0][1]["layout"])
-        jobs = export.download_jobs({str(y): None for y in layout.built}, docs, project, options)
+        jobs = export.download_jobs({str(y): None for y in layout.built}, docs, project, options,
+                                    report.keys)
         if len(jobs) != manifests[0][1]["jobs"]:  # (the keys agree: only a changed generator gets here)
             raise ShardRefused(f"分片记录了 {manifests[0][1]['jobs']} 个下载任务，本地内容有 {len(jobs)} 个")
         staging = publish.staging_dir(project.site)

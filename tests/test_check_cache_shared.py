@@ -53,7 +53,7 @@ def corpus(tmp_path: Path) -> tuple[list[Path], Context]:
 
 def test_a_result_read_back_is_the_result_written(tmp_path: Path) -> None:
     files, ctx = corpus(tmp_path)
-    shared: check_cache.Shared = {}
+    shared = check_cache.Shared()
     kinds = set()
     for path in files:
         result = check._lean(*check.check_file(path, ctx))
@@ -66,14 +66,32 @@ def test_a_result_read_back_is_the_result_written(tmp_path: Path) -> None:
 
 def test_equal_texts_and_amounts_of_two_forms_are_one_object(tmp_path: Path) -> None:
     files, ctx = corpus(tmp_path)
-    shared: check_cache.Shared = {}
+    shared = check_cache.Shared()
     docs = [d for d in (check_cache.loads(check_cache.dumps(check._lean(*check.check_file(p, ctx))), shared)[0]
                         for p in files) if d]
     a, b = docs[0].decl, docs[1].decl
     assert a.money_unit == b.money_unit and a.money_unit is b.money_unit and type(a.money_unit) is Text
     values = [v for v in shared.values() if isinstance(v, (Money, Share))]
-    assert values and all(shared[v] is v for v in values)
-    assert len({id(v) for v in shared.values()}) == len(shared)  # one object per distinct value
+    assert values and len({id(v) for v in shared.values()}) == len(shared)  # one object per distinct value
+    again = check_cache.loads(check_cache.dumps(check._lean(*check.check_file(docs[0].source.path, ctx))),
+                              shared)[0]
+    assert again is not None and again.decl.money_unit is a.money_unit
+    amounts = {id(v) for v in values}
+    assert _amounts(again) and {id(v) for v in _amounts(again)} <= amounts  # its amounts: the objects read before, not copies
+
+
+def _amounts(doc: object) -> list[object]:
+    found: list[object] = []
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (Money, Share)):
+            found.append(value)
+        elif isinstance(value, tuple):
+            stack.extend(value)
+        elif hasattr(value, "__dataclass_fields__"):
+            stack.extend(getattr(value, f) for f in value.__dataclass_fields__)
+    return found
 
 
 def test_an_unknown_value_in_an_entry_is_a_damaged_entry_checked_anew(tmp_path: Path) -> None:

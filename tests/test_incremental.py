@@ -60,7 +60,7 @@ def test_a_rebuild_after_one_change_is_the_cold_build_of_the_same_content(tmp_pa
 def job(tmp_path: Path) -> export.Job:
     doc, _ = load(Path(__file__).resolve().parent.parent / "content" / "2021" / "guangshui-ldbxj.yaml")
     assert doc is not None
-    return (doc, export.withhold(doc.decl, "name_and_phone"), True, tmp_path / "cache")
+    return (doc, export.withhold(doc.decl, "name_and_phone"), True, tmp_path / "cache", "")
 
 
 def test_downloads_come_from_the_cache_only_for_the_same_inputs_and_code(job: export.Job,
@@ -70,16 +70,33 @@ def test_downloads_come_from_the_cache_only_for_the_same_inputs_and_code(job: ex
     with monkeypatch.context() as patch:
         patch.setattr(export, "declaration_files", lambda *a, **k: pytest.fail("not cached"))
         assert export._download(job) == (made, path)
-    doc, decl, masked, cache = job
+    doc, decl, masked, cache, _ = job
     others = [
-        (dataclasses.replace(doc, source=dataclasses.replace(doc.source, sha256="0" * 64)), decl, masked, cache),
-        (doc, dataclasses.replace(decl, leader="新领导"), masked, cache),  # other data
-        (doc, decl, False, cache),  # unmasked (the preview)
+        (dataclasses.replace(doc, source=dataclasses.replace(doc.source, sha256="0" * 64)), decl, masked, cache, ""),
+        (doc, dataclasses.replace(decl, leader="新领导"), masked, cache, ""),  # other data
+        (doc, decl, False, cache, ""),  # unmasked (the preview)
     ]
     for other in others:
         assert export._download(other)[1] != path
     monkeypatch.setattr(export, "_files_version", lambda: b"other code")
     assert export._download(job)[1] != path  # the generator changed: made anew
+
+
+def test_downloads_named_by_the_check_key_are_the_files_named_by_their_data(job: export.Job) -> None:
+    """A job named by its form's check key (no JSON made to find it) gets the same bytes, and show_filer and
+    the masking each give it another name."""
+    doc, decl, masked, cache, _ = job
+    keys = {doc.source.path: "a-check-key"}
+    options = [build_module.PageOptions(show_filer=shown, preview=preview)
+               for shown in ("name_and_phone", "name") for preview in (False, True)]
+    names = [export.published_name(keys, doc, o, "files") for o in options]
+    assert all(names) and len(set(names)) == len(names)
+    assert export.published_name({}, doc, options[0], "files") == ""  # no key: named by the data
+    keyed = (doc, decl, masked, cache, names[0])
+    made, path = export._download(keyed)
+    assert path is not None and path.name == f"{names[0]}.zip" and path.is_file()
+    assert made == export._download(job)[0]
+    assert export.files_path(keyed) == path  # (found again without the form's JSON)
 
 
 def test_a_config_and_theme_change_reaches_every_page_and_download_through_the_caches(tmp_path: Path) -> None:
