@@ -20,13 +20,16 @@ import gzip
 import hashlib
 import html
 import io
+import json
 import os
 import re
 import string
+import time
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import privacy, workers
@@ -269,20 +272,79 @@ def verdict_key(name: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
-Scanned = tuple[list[Problem], list[str]]  # the problems found, the keys of the files found clean
+Signature = tuple[str, int, int, int, int]  # a file's name, device, inode, size and mtime (ns)
+Scanned = tuple[list[Problem], list[tuple[str, "Signature | None"]]]  # problems; clean files' keys, signatures
+
+# A file last written this long before a scan began is "settled": any later write gives it a later mtime,
+# even on a filesystem whose clock ticks coarsely (a write in the same tick as the read would not show).
+_SETTLED_NS = 2_000_000_000
 
 
-def _scan_files(root: Path, shown_as: str, clean: frozenset[str], paths: list[str]) -> Scanned:
-    """The problems of these files (paths relative to root), each scanned unless its key was found clean before."""
-    problems, keys = [], []
+@dataclass(frozen=True)
+class Verdicts:
+    """What the last scan found clean: the files' verdict keys and, for each file settled before that scan,
+    its signature. A file with the same signature now is the same inode, never written since (every writer
+    of the build makes new files; one written in place has a later mtime): its bytes are the bytes found
+    clean, and it is not read again (a rebuild links most of its tree from the last one: 1.7 GB at
+    N = 10,000). Any other file is read and hashed, and scanned unless its key was found clean."""
+
+    clean: frozenset[str] = frozenset()
+    known: Mapping[Signature, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, cache: Path | None) -> Verdicts:
+        try:
+            lines = cache.read_text("utf-8").splitlines() if cache else []
+        except (OSError, UnicodeDecodeError):
+            return cls()  # no cache yet, or an unreadable one: every file is scanned
+        if not lines or lines[0] != _header():
+            return cls()  # (another scanner's: its verdicts are not this one's)
+        clean, known = set(), {}
+        try:
+            for line in lines[1:]:
+                key, *signature = line.split(" ", 5)
+                clean.add(key)
+                if signature:
+                    dev, ino, size, mtime = map(int, signature[:4])
+                    known[(str(json.loads(signature[4])), dev, ino, size, mtime)] = key
+        except (ValueError, IndexError):
+            return cls()  # (a damaged cache: every file is scanned)
+        return cls(frozenset(clean), known)
+
+    @staticmethod
+    def write(cache: Path, found: Iterable[tuple[str, Signature | None]]) -> None:
+        lines = sorted({f"{key} {s[1]} {s[2]} {s[3]} {s[4]} {json.dumps(s[0])}" if s else key for key, s in found})
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text("".join(f"{line}\n" for line in [_header(), *lines]), "utf-8")
+        temporary.replace(cache)
+
+
+def _header() -> str:
+    return f"disclose-leak-verdicts 2 {_code_version().hex()}"
+
+
+def _scan_files(root: Path, shown_as: str, verdicts: Verdicts, started: int, paths: list[str]) -> Scanned:
+    """The problems of these files (paths relative to root), each scanned unless it is known clean (Verdicts);
+    the clean ones' keys, and the signatures of those settled before the scan `started` (ns)."""
+    problems: list[Problem] = []
+    clean: list[tuple[str, Signature | None]] = []
     for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        stat = os.stat(root / path)  # (before the read: a write after it shows as a later mtime next time)
+        signature = (name, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        settled = signature if stat.st_mtime_ns + _SETTLED_NS <= started else None
+        key = verdicts.known.get(signature)
+        if key is not None:
+            clean.append((key, settled))
+            continue
         data = (root / path).read_bytes()
-        key = verdict_key(path.rsplit("/", 1)[-1], data)
-        found = [] if key in clean else leaks_in(f"{shown_as}/{path}", data)
+        key = verdict_key(name, data)
+        found = [] if key in verdicts.clean else leaks_in(f"{shown_as}/{path}", data)
         problems += found
         if not found:
-            keys.append(key)
-    return problems, keys
+            clean.append((key, settled))
+    return problems, clean
 
 
 def _files(folder: Path, prefix: str = "") -> Iterator[str]:
@@ -305,28 +367,20 @@ def _dealt(root: Path, paths: list[str], cores: int) -> list[list[str]]:
     return [dealt[i::cores] for i in range(cores)]
 
 
-def _clean_keys(cache: Path | None) -> frozenset[str]:
-    try:
-        return frozenset(cache.read_text("ascii").split()) if cache else frozenset()
-    except (OSError, UnicodeDecodeError):
-        return frozenset()  # no cache yet, or an unreadable one: every file is scanned
-
-
 def scan(root: Path, shown_as: str, parallel: bool = False, cache: Path | None = None) -> list[Problem]:
     """Every whole personal number under root; files named as they will be published (shown_as/…).
     In parallel: the files dealt out to one forked worker per core.
 
-    `cache`: a file holding the keys (verdict_key) of the files found clean by the last scan; a file whose
-    name and bytes gave such a key is not read again through the scanner (its bytes are still all hashed).
-    Only clean verdicts are kept, and only those of this scan: a file is never excused by an older one."""
+    `cache`: a file holding what the last scan found clean (Verdicts): a file known clean by its signature is
+    not read, one whose name and bytes gave a clean key is read but not scanned. Only clean verdicts are
+    kept, and only those of this scan: a file is never excused by an older one."""
+    started = time.time_ns()
     cores = (os.cpu_count() or 1) if parallel else 1
     groups = _dealt(root, sorted(_files(root)), cores)
-    scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, _clean_keys(cache)), groups, parallel)
+    scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, Verdicts.read(cache), started),
+                               groups, parallel)
     if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text("".join(f"{k}\n" for k in sorted({k for _, keys in scanned for k in keys})), "ascii")
-        temporary.replace(cache)
+        Verdicts.write(cache, (found for _, clean in scanned for found in clean))
     return sorted(p for found, _ in scanned for p in found)
 
 

@@ -3,6 +3,9 @@ again while its name, bytes and the scanner's code are the same; anything else i
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,52 @@ def test_refuse_leaks_with_a_cache_still_refuses(site: Path, tmp_path: Path) -> 
     (site / "index.html").write_text(f"<p>{PHONE}</p>", "utf-8")
     with pytest.raises(leaks.LeakFound):
         leaks.refuse_leaks(site, "site", parallel=True, cache=cache)
+
+
+def test_a_settled_file_is_known_by_its_signature_and_not_read_again(site: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file last written well before the scan (a rebuild's tree is mostly linked from the last one) is found
+    clean again by its inode, size and mtime, without reading it; a write, a copy or a damaged cache reads it."""
+    cache = tmp_path / "clean.txt"
+    page, data = site / "index.html", site / "2021" / "a.json"
+    for path in (page, data):
+        os.utime(path, ns=(time.time_ns() - 10**10,) * 2)  # written 10 s ago
+    leaks.scan(site, "site", cache=cache)
+    read = reading(monkeypatch)
+    assert leaks.scan(site, "site", cache=cache) == [] and read == []
+    data.write_text('{"phone": "' + PHONE + '"}', "utf-8")  # written in place: a later mtime
+    found = leaks.scan(site, "site", cache=cache)
+    assert read == ["a.json"] and [p.file for p in found] == ["site/2021/a.json"]
+    read.clear()
+    shutil.copy(page, tmp_path / "copy.html")
+    (tmp_path / "copy.html").replace(page)  # the same bytes, another inode: read (and found clean by its key)
+    assert leaks.scan(site, "site", cache=cache) == found and sorted(read) == ["a.json", "index.html"]
+    read.clear()
+    cache.write_text(cache.read_text("utf-8").replace(" ", " x", 1), "utf-8")
+    leaks.scan(site, "site", cache=cache)
+    assert sorted(read) == ["a.json", "index.html"]
+
+
+def test_a_file_written_just_before_the_scan_is_read_every_time(site: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within a coarse clock's tick a write after the read would keep the mtime: a fresh file's signature is
+    not kept, so it is read again next time (it is still not scanned again: its key was found clean)."""
+    cache = tmp_path / "clean.txt"
+    leaks.scan(site, "site", cache=cache)
+    assert all(len(line.split(" ")) == 1 for line in cache.read_text("utf-8").splitlines()[1:])
+    read = reading(monkeypatch)
+    scanned = counting(monkeypatch)
+    leaks.scan(site, "site", cache=cache)
+    assert sorted(read) == ["a.json", "index.html"] and scanned == []
+
+
+def reading(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return read
