@@ -77,7 +77,7 @@ def test_equal_texts_and_amounts_of_two_forms_are_one_object(tmp_path: Path) -> 
                               shared)[0]
     assert again is not None and again.decl.money_unit is a.money_unit
     amounts = {id(v) for v in values}
-    assert _amounts(again) and {id(v) for v in _amounts(again)} <= amounts  # its amounts: the objects read before, not copies
+    assert _amounts(again) and {id(v) for v in _amounts(again)} <= amounts  # the objects read before
 
 
 def _amounts(doc: object) -> list[object]:

@@ -7,7 +7,9 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -445,3 +447,39 @@ def test_data_page_links_every_file_and_documents_every_field(site: Path) -> Non
 def test_data_page_is_in_the_nav_of_every_site(site: Path) -> None:
     assert 'href="data/"' in (site / "index.html").read_text("utf-8")
     assert 'href="../data/"' in (site / "2021" / "index.html").read_text("utf-8")
+
+
+def test_spooled_downloads_become_the_years_data_folder_and_a_name_made_twice_is_refused(tmp_path: Path) -> None:
+    """place_spooled: the spool's year folder takes data/'s place with MkDocs' files (the packages) moved in; a
+    download named like a package, or made by two jobs, is refused (the preview keeps MkDocs' file)."""
+    from types import SimpleNamespace
+
+    def setup(spooled: list[list[str]], built: list[str]) -> tuple[Path, Path, list[Any], list[Any]]:
+        shutil.rmtree(tmp_path / "t", ignore_errors=True)
+        tree, spool = tmp_path / "t" / "tree", tmp_path / "t" / "spool"
+        (tree / "2021" / "data").mkdir(parents=True)
+        (spool / "2021").mkdir(parents=True)
+        for name in built:
+            (tree / "2021" / "data" / name).write_text("mkdocs", "utf-8")
+        for names in spooled:
+            for name in names:
+                (spool / "2021" / name).write_text("spooled", "utf-8")
+        jobs = [(None, SimpleNamespace(year=2021), True, None, "") for _ in spooled]
+        return tree, spool, jobs, [(names, None) for names in spooled]
+
+    tree, spool, jobs, made = setup([["a.json", "a.csv"], ["b.json"]], ["datapackage.json"])
+    export.place_spooled({2021: tree / "2021"}, jobs, made, spool, PageOptions())
+    data = tree / "2021" / "data"
+    assert sorted(os.listdir(data)) == ["a.csv", "a.json", "b.json", "datapackage.json"]
+    assert (data / "datapackage.json").read_text("utf-8") == "mkdocs" and not (spool / "2021").exists()
+    for spooled, built in ([["datapackage.json"]], ["datapackage.json"]), ([["a.json"], ["a.json"]], []):
+        tree, spool, jobs, made = setup(spooled, built)
+        with pytest.raises(ValueError, match="重名"):
+            export.place_spooled({2021: tree / "2021"}, jobs, made, spool, PageOptions())
+    tree, spool, jobs, made = setup([["datapackage.json"]], ["datapackage.json"])
+    export.place_spooled({2021: tree / "2021"}, jobs, made, spool, PageOptions(preview=True))
+    assert (tree / "2021" / "data" / "datapackage.json").read_text("utf-8") == "mkdocs"
+    tree, spool, jobs, made = setup([["a.json"]], [])
+    (spool / "2021" / "stray.tmp").write_text("", "utf-8")
+    with pytest.raises(ValueError, match="未记录"):
+        export.place_spooled({2021: tree / "2021"}, jobs, made, spool, PageOptions())
