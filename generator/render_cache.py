@@ -9,6 +9,7 @@ keeps the pages on disk, one folder per year, so that a rebuild renders only the
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -34,34 +35,45 @@ def context(levels: dict[str, Level], options: PageOptions, settings: dict[str, 
 
 
 class Memo(MutableMapping[Any, str]):
-    """Renderer.declaration's memo on disk (Markdown by key); remembers the keys used, to keep only those."""
+    """Renderer.declaration's memo on disk (Markdown by key); remembers the keys used, to keep only those.
+
+    The renderer asks `key in memo`, then takes `memo[key]`: the entry found by the first is kept for the
+    second (one name made and one file opened a page, not two each)."""
 
     def __init__(self, folder: Path, shared: bytes):
         self.store = _store(folder)
-        self.shared = shared
+        self.shared = hashlib.sha256(shared).digest()  # (~50 kB of templates: hashed once, not once a page)
         self.used: set[str] = set()
+        self._found: tuple[Any, str, bytes | None] | None = None  # the last key looked up, its name and entry
 
-    def _name(self, key: Any) -> str:
-        return cache.key(self.shared, repr(key))
+    def _lookup(self, key: Any) -> tuple[str, bytes | None]:
+        found = self._found
+        if found is None or found[0] is not key:
+            name = cache.key(self.shared, repr(key))
+            found = self._found = (key, name, self.store.get(name))
+        return found[1], found[2]
 
     def __getitem__(self, key: Any) -> str:
-        name = self._name(key)
-        data = self.store.get(name)
+        name, data = self._lookup(key)
         if data is None:
             raise KeyError(key)
         self.used.add(name)
         return data.decode("utf-8")
 
     def __contains__(self, key: object) -> bool:
-        return self.store.path(self._name(key)).is_file()
+        return self._lookup(key)[1] is not None
 
     def __setitem__(self, key: Any, markdown: str) -> None:
-        name = self._name(key)
-        self.store.put(name, markdown.encode("utf-8"))
+        name, _ = self._lookup(key)
+        data = markdown.encode("utf-8")
+        self.store.put(name, data)
+        self._found = (key, name, data)
         self.used.add(name)
 
     def __delitem__(self, key: Any) -> None:
-        self.store.path(self._name(key)).unlink(missing_ok=True)
+        name, _ = self._lookup(key)
+        self._found = None
+        self.store.path(name).unlink(missing_ok=True)
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError("the keys of a page memo on disk are hashes, not the renderer's keys")

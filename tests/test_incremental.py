@@ -186,3 +186,19 @@ def test_a_failed_rebuild_leaves_site_as_it_was_though_its_files_are_linked_from
     assert main(["-C", str(project), "build", "-q"]) != 0
     assert "（修订）".encode() in work_csv.read_bytes()  # (the work folder has the new package)
     assert tree(project / "site") == published
+
+
+def test_the_page_memo_finds_what_it_kept_only_under_the_same_key_and_context(tmp_path: Path) -> None:
+    from generator import render_cache
+
+    memo = render_cache.Memo(tmp_path / "m", b"templates and options")
+    key = ("content/2021/a.yaml", "sha", (), (), False, ())
+    assert key not in memo
+    memo[key] = "# 页面"
+    assert key in memo and memo[key] == "# 页面" and len(memo) == 1
+    again = render_cache.Memo(tmp_path / "m", b"templates and options")
+    assert again[("content/2021/a.yaml", "sha", (), (), False, ())] == "# 页面"  # an equal key, another object
+    assert key not in render_cache.Memo(tmp_path / "m", b"other templates")
+    assert ("content/2021/a.yaml", "other sha", (), (), False, ()) not in again
+    del again[key]
+    assert key not in render_cache.Memo(tmp_path / "m", b"templates and options")
