@@ -20,8 +20,8 @@ import gzip
 import hashlib
 import html
 import io
-import json
 import os
+import pickle
 import re
 import string
 import time
@@ -273,11 +273,13 @@ def verdict_key(name: str, data: bytes) -> str:
 
 
 Signature = tuple[str, int, int, int, int]  # a file's name, device, inode, size and mtime (ns)
-Scanned = tuple[list[Problem], list[tuple[str, "Signature | None"]]]  # problems; clean files' keys, signatures
+Clean = tuple[str, "Signature | None"]  # a clean file's verdict key, and its signature if it was settled
+Scanned = tuple[list[Problem], list[Clean]]
 
 # A file last written this long before a scan began is "settled": any later write gives it a later mtime,
 # even on a filesystem whose clock ticks coarsely (a write in the same tick as the read would not show).
 _SETTLED_NS = 2_000_000_000
+_PARALLEL_BYTES = 32 << 20  # fewer bytes to read are scanned faster than workers start
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,9 @@ class Verdicts:
     its signature. A file with the same signature now is the same inode, never written since (every writer
     of the build makes new files; one written in place has a later mtime): its bytes are the bytes found
     clean, and it is not read again (a rebuild links most of its tree from the last one: 1.7 GB at
-    N = 10,000). Any other file is read and hashed, and scanned unless its key was found clean."""
+    N = 10,000). Any other file is read and hashed, and scanned unless its key was found clean.
+
+    Kept as a pickle in the project's build/ (as trusted as its code, like the check cache)."""
 
     clean: frozenset[str] = frozenset()
     known: Mapping[Signature, str] = field(default_factory=dict)
@@ -294,29 +298,23 @@ class Verdicts:
     @classmethod
     def read(cls, cache: Path | None) -> Verdicts:
         try:
-            lines = cache.read_text("utf-8").splitlines() if cache else []
-        except (OSError, UnicodeDecodeError):
-            return cls()  # no cache yet, or an unreadable one: every file is scanned
-        if not lines or lines[0] != _header():
-            return cls()  # (another scanner's: its verdicts are not this one's)
-        clean, known = set(), {}
-        try:
-            for line in lines[1:]:
-                key, *signature = line.split(" ", 5)
-                clean.add(key)
-                if signature:
-                    dev, ino, size, mtime = map(int, signature[:4])
-                    known[(str(json.loads(signature[4])), dev, ino, size, mtime)] = key
-        except (ValueError, IndexError):
-            return cls()  # (a damaged cache: every file is scanned)
-        return cls(frozenset(clean), known)
+            header, clean, known = pickle.loads(cache.read_bytes()) if cache else ("", (), {})
+            if header == _header() and isinstance(clean, frozenset) and isinstance(known, dict):
+                return cls(clean, known)
+        except Exception:  # (none yet, or a damaged one)
+            pass
+        return cls()  # every file is read (and scanned unless its key is clean)
 
     @staticmethod
-    def write(cache: Path, found: Iterable[tuple[str, Signature | None]]) -> None:
-        lines = sorted({f"{key} {s[1]} {s[2]} {s[3]} {s[4]} {json.dumps(s[0])}" if s else key for key, s in found})
+    def write(cache: Path, found: Iterable[Clean]) -> None:
+        clean, known = set(), {}
+        for key, signature in found:
+            clean.add(key)
+            if signature:
+                known[signature] = key
         cache.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text("".join(f"{line}\n" for line in [_header(), *lines]), "utf-8")
+        temporary.write_bytes(pickle.dumps((_header(), frozenset(clean), known), protocol=pickle.HIGHEST_PROTOCOL))
         temporary.replace(cache)
 
 
@@ -324,63 +322,71 @@ def _header() -> str:
     return f"disclose-leak-verdicts 2 {_code_version().hex()}"
 
 
-def _scan_files(root: Path, shown_as: str, verdicts: Verdicts, started: int, paths: list[str]) -> Scanned:
-    """The problems of these files (paths relative to root), each scanned unless it is known clean (Verdicts);
-    the clean ones' keys, and the signatures of those settled before the scan `started` (ns)."""
+def _settled(signature: Signature, started: int) -> Signature | None:
+    return signature if signature[4] + _SETTLED_NS <= started else None
+
+
+def _scan_files(root: Path, shown_as: str, clean: frozenset[str], started: int,
+                files: list[tuple[str, Signature]]) -> Scanned:
+    """The problems of these files (paths relative to root, each with its signature taken before it is read:
+    a write after the read shows as a later mtime next time), each scanned unless its key was found clean;
+    the clean ones' keys, with the signatures of those settled before the scan `started` (ns)."""
     problems: list[Problem] = []
-    clean: list[tuple[str, Signature | None]] = []
-    for path in paths:
-        name = path.rsplit("/", 1)[-1]
-        stat = os.stat(root / path)  # (before the read: a write after it shows as a later mtime next time)
-        signature = (name, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        settled = signature if stat.st_mtime_ns + _SETTLED_NS <= started else None
-        key = verdicts.known.get(signature)
-        if key is not None:
-            clean.append((key, settled))
-            continue
+    found_clean: list[Clean] = []
+    for path, signature in files:
         data = (root / path).read_bytes()
-        key = verdict_key(name, data)
-        found = [] if key in verdicts.clean else leaks_in(f"{shown_as}/{path}", data)
+        key = verdict_key(signature[0], data)
+        found = [] if key in clean else leaks_in(f"{shown_as}/{path}", data)
         problems += found
         if not found:
-            clean.append((key, settled))
-    return problems, clean
+            found_clean.append((key, _settled(signature, started)))
+    return problems, found_clean
 
 
-def _files(folder: Path, prefix: str = "") -> Iterator[str]:
+def _files(folder: Path, prefix: str = "") -> Iterator[tuple[str, Signature]]:
     """The files under folder, as paths relative to it, that Path.rglob finds and is_file admits (a link to a
-    file is read, a linked folder is not walked into), without a Path object each."""
+    file is read, a linked folder is not walked into), each with its signature."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 yield from _files(Path(entry.path), f"{prefix}{entry.name}/")
             elif entry.is_file():
-                yield prefix + entry.name
+                stat = entry.stat()
+                yield prefix + entry.name, (entry.name, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def _dealt(root: Path, paths: list[str], cores: int) -> list[list[str]]:
+def _dealt(files: list[tuple[str, Signature]], cores: int) -> list[list[tuple[str, Signature]]]:
     """The files dealt to the workers kind by kind, the largest first: each gets its share of every kind (a
     workbook costs more than its bytes say, its members expanded) and of the large files."""
     if cores == 1:
-        return [paths]
-    dealt = sorted(paths, key=lambda path: (path.rsplit(".", 1)[-1], -os.path.getsize(f"{root}/{path}")))
+        return [files]
+    dealt = sorted(files, key=lambda file: (file[0].rsplit(".", 1)[-1], -file[1][3]))
     return [dealt[i::cores] for i in range(cores)]
 
 
 def scan(root: Path, shown_as: str, parallel: bool = False, cache: Path | None = None) -> list[Problem]:
     """Every whole personal number under root; files named as they will be published (shown_as/…).
-    In parallel: the files dealt out to one forked worker per core.
+    In parallel: the files to read dealt out to one forked worker per core.
 
     `cache`: a file holding what the last scan found clean (Verdicts): a file known clean by its signature is
     not read, one whose name and bytes gave a clean key is read but not scanned. Only clean verdicts are
     kept, and only those of this scan: a file is never excused by an older one."""
     started = time.time_ns()
-    cores = (os.cpu_count() or 1) if parallel else 1
-    groups = _dealt(root, sorted(_files(root)), cores)
-    scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, Verdicts.read(cache), started),
-                               groups, parallel)
+    verdicts = Verdicts.read(cache)
+    known: list[Clean] = []
+    unread: list[tuple[str, Signature]] = []
+    for path, signature in sorted(_files(root)):
+        key = verdicts.known.get(signature)
+        if key is None:
+            unread.append((path, signature))
+        else:
+            known.append((key, _settled(signature, started)))
+    parallel = parallel and sum(signature[3] for _, signature in unread) >= _PARALLEL_BYTES
+    groups = _dealt(unread, (os.cpu_count() or 1) if parallel else 1)
+    scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, verdicts.clean, started), groups,
+                               parallel)
     if cache:
-        Verdicts.write(cache, (found for _, clean in scanned for found in clean))
+        Verdicts.write(cache, [*known, *(found for _, clean in scanned for found in clean)])
     return sorted(p for found, _ in scanned for p in found)
 
 

@@ -91,7 +91,7 @@ def test_a_settled_file_is_known_by_its_signature_and_not_read_again(site: Path,
     (tmp_path / "copy.html").replace(page)  # the same bytes, another inode: read (and found clean by its key)
     assert leaks.scan(site, "site", cache=cache) == found and sorted(read) == ["a.json", "index.html"]
     read.clear()
-    cache.write_text(cache.read_text("utf-8").replace(" ", " x", 1), "utf-8")
+    cache.write_bytes(cache.read_bytes()[:-9])  # damaged: read as no cache
     leaks.scan(site, "site", cache=cache)
     assert sorted(read) == ["a.json", "index.html"]
 
@@ -102,7 +102,8 @@ def test_a_file_written_just_before_the_scan_is_read_every_time(site: Path, tmp_
     not kept, so it is read again next time (it is still not scanned again: its key was found clean)."""
     cache = tmp_path / "clean.txt"
     leaks.scan(site, "site", cache=cache)
-    assert all(len(line.split(" ")) == 1 for line in cache.read_text("utf-8").splitlines()[1:])
+    verdicts = leaks.Verdicts.read(cache)
+    assert len(verdicts.clean) == 2 and not verdicts.known
     read = reading(monkeypatch)
     scanned = counting(monkeypatch)
     leaks.scan(site, "site", cache=cache)
@@ -114,7 +115,8 @@ def reading(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = Path.read_bytes
 
     def read_bytes(self: Path) -> bytes:
-        read.append(self.name)
+        if "site" in self.parts:  # (not the cache itself)
+            read.append(self.name)
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
