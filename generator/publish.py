@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -120,17 +121,39 @@ def set_aside(tree: Path, folder: Path) -> bool:
     return True
 
 
+class Removal:
+    """Old sites being removed beside a build: by `rm -rf` in a child process, which waits on the disk and
+    never takes this process's interpreter lock (a thread removing a 100,000-file site took it from the build
+    between every two calls: the check ran ~40 % slower beside it at N = 10,000); by a thread where there
+    is no `rm`."""
+
+    def __init__(self, paths: list[Path]):
+        self.process: subprocess.Popen[bytes] | None = None
+        self.thread: threading.Thread | None = None
+        rm = shutil.which("rm")
+        if paths and rm:
+            self.process = subprocess.Popen([rm, "-rf", "--", *map(str, paths)], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elif paths:
+            self.thread = threading.Thread(target=_remove_all, args=(paths,), daemon=True)
+            self.thread.start()
+
+    def join(self) -> None:
+        if self.process is not None:
+            self.process.wait()  # (what it could not remove stays: the next build tries again)
+        if self.thread is not None:
+            self.thread.join()
+
+
 @contextmanager
-def removing(folder: Path) -> Iterator[threading.Thread]:
-    """Remove what `folder` holds, in a thread beside the block (it waits on the disk, not on the CPU); the
-    block may join the thread itself (to time the wait), else it is joined when the block ends."""
-    old = sorted(folder.iterdir()) if folder.is_dir() else []
-    thread = threading.Thread(target=_remove_all, args=(old,), daemon=True)
-    thread.start()
+def removing(folder: Path) -> Iterator[Removal]:
+    """Remove what `folder` holds beside the block (Removal); the block may join the removal itself (to time
+    the wait), else it is joined when the block ends."""
+    removal = Removal(sorted(folder.iterdir()) if folder.is_dir() else [])
     try:
-        yield thread
+        yield removal
     finally:
-        thread.join()
+        removal.join()
 
 
 def _remove_all(paths: list[Path]) -> None:

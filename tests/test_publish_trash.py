@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import copy_project
 from test_incremental import build
 
@@ -51,3 +52,19 @@ def test_a_build_keeps_only_the_last_old_site(tmp_path: Path) -> None:
     for _ in range(2):
         assert build(project) == first
         assert len(list((project / "build" / "old-sites").iterdir())) == 1
+
+
+def test_without_rm_the_old_sites_are_removed_by_a_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    aside = tmp_path / "old-sites"
+    tree(aside / "old-1", "old")
+    tree(aside / "old-2", "old")
+    monkeypatch.setattr(publish.shutil, "which", lambda name: None)
+    with publish.removing(aside) as removal:
+        assert removal.process is None and removal.thread is not None
+    assert list(aside.iterdir()) == []
+    tree(aside / "old-3", "old")
+    monkeypatch.undo()
+    with publish.removing(aside) as removal:
+        assert removal.process is not None
+        removal.join()
+        assert list(aside.iterdir()) == []
