@@ -238,17 +238,45 @@ def jump_hash(key: int, buckets: int) -> int:
     return bucket
 
 
-def part_year_pages(year: SiteFiles, parts: Iterable[SiteFiles]) -> None:
-    """Give each part the year page too, so that its nav is the year site's own; only its declaration pages
+def render_portal(work: Path, project: Project, options: PageOptions, corpus: Corpus,
+                  parallel: bool) -> tuple[dict[str, SiteFiles], dict[str, SiteFiles], dict[str, list[str]]]:
+    """Write the portal's pages, a big portal's unit pages (one per unit) straight into MkDocs parts
+    (place_parts: 10,000 of them are otherwise one MkDocs process, the largest of the build, and built again
+    whenever one unit's page changes); return the sites ({PORTAL: …}), every folder by key and the parts."""
+    key = site_key_dir(PORTAL)
+    memo = render_cache.Memo(_markdown_cache(work, PORTAL),  # (the unit pages: one per unit)
+                             render_cache.context(project.levels, options, project.settings))
+    pages = Renderer(project.levels, options, project.settings, memo).portal(corpus)
+    placement = place_parts(key, [n for n in pages if _is_unit_page(n)]) if parallel else {}
+    placed = {page: part for part, names in placement.items() for page in names}
+    folders = {name: SiteFiles(work / name / "docs") for name in [key, *placement]}
+    for src, text in pages.items():
+        folders[placed.get(src, key)][src] = text
+    render_cache.keep_only(_markdown_cache(work, PORTAL), memo.used)
+    portal = folders.pop(key)
+    return {PORTAL: portal}, {PORTAL: portal, **folders}, ({PORTAL: list(placement)} if placement else {})
+
+
+def _is_unit_page(src: str) -> bool:
+    return src.startswith("units/") and src != "units/index.md"
+
+
+def part_nav_pages(site: SiteFiles, parts: Iterable[SiteFiles]) -> None:
+    """Give each part the site's pages its nav names (a year site: its year page; the portal: its home, 各单位,
+    数据下载 and the preview's 问题清单), so that its nav is the site's own; only the pages placed in the part
     are kept when the parts are joined (join_parts).
 
-    The part's year page is only its front matter: a declaration page sees the year page only through the nav,
-    which names it (site.mkdocs_config), so its long table need not be converted, templated and indexed again
-    in every part.
+    A part's copy of such a page is only its front matter: a placed page sees it only through the nav, which
+    names it (site.mkdocs_config), so its content need not be converted, templated and indexed again in every
+    part.
     """
-    front = _front_matter(year["index.md"].decode("utf-8"))
+    fronts = {name: _front_matter(site[name].decode("utf-8")) for name in _NAV_PAGES if name in site}
     for part in parts:
-        part["index.md"] = front
+        for name, front in fronts.items():
+            part[name] = front
+
+
+_NAV_PAGES = ("index.md", "units/index.md", "data/index.md", "problems.md")  # (a year site has only the first)
 
 
 def _front_matter(markdown: str) -> str:
@@ -257,21 +285,58 @@ def _front_matter(markdown: str) -> str:
     return ""
 
 
-def join_parts(year_dir: Path, parts: Sequence[Path], epoch: int) -> None:
-    """Move the parts' declaration pages into the year site and merge their sitemaps."""
-    urls = re.findall(r"<url>.*?</url>", (year_dir / "sitemap.xml").read_text("utf-8"), re.S)
+def join_parts(site_dir: Path, parts: Sequence[Path], epoch: int, searched: bool = False) -> list[dict[str, Any]]:
+    """Move the parts' placed pages into the site and merge their sitemaps. `searched` (the portal, whose
+    unit pages Material's search plugin indexes): return the entries the parts' indexes hold for their placed
+    pages, in part order (not those of its copies of the site's nav pages: the site's own are kept)."""
+    urls = re.findall(r"<url>.*?</url>", (site_dir / "sitemap.xml").read_text("utf-8"), re.S)
+    own = {_page_of(d) for d in search.read_index(site_dir)["docs"]} if searched else set()
+    found: list[dict[str, Any]] = []
     for part in parts:
-        for entry in sorted(part.iterdir()):
-            if entry.name not in _SITE_ONLY:
-                entry.rename(year_dir / entry.name)
+        _move_pages(part, site_dir, top=True)
         urls += re.findall(r"<url>.*?</url>", (part / "sitemap.xml").read_text("utf-8"), re.S)
-        shutil.rmtree(part)  # (each part lists the year page too: the set below keeps it once)
+        if searched:
+            found += [d for d in search.read_index(part)["docs"] if _page_of(d) not in own]
+        shutil.rmtree(part)  # (each part lists the nav pages too: the set below keeps them once)
     head = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     xml = head + "".join(f"    {u}\n" for u in sorted(set(urls))) + "</urlset>"
-    (year_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
-    with open(year_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(
+    (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
+    with open(site_dir / "sitemap.xml.gz", "wb") as raw, gzip.GzipFile(
             fileobj=raw, filename="sitemap.xml.gz", mode="wb", mtime=epoch) as gz:
         gz.write(xml.encode("utf-8"))
+    return found
+
+
+def _move_pages(part: Path, site_dir: Path, top: bool = False) -> None:
+    """Move what a part built into the site: a page's folder where the site has none (a declaration page, a
+    unit's page), into a folder it shares with the site (units/) entry by entry; a file the site has already
+    is the part's copy of a nav page and stays behind (part_nav_pages), as does what MkDocs adds to every site."""
+    for entry in sorted(part.iterdir()):
+        target = site_dir / entry.name
+        if top and entry.name in _SITE_ONLY:
+            continue
+        if not target.exists():
+            entry.rename(target)
+        elif entry.is_dir() and target.is_dir():
+            _move_pages(entry, target)
+
+
+def _page_of(entry: dict[str, Any]) -> str:
+    return str(entry["location"]).split("#", 1)[0]
+
+
+def _with_units(own: Sequence[dict[str, Any]], parts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The portal's entries as one MkDocs build would have listed them: its pages in the order MkDocs builds
+    them (its files' order: units/index.md first in units/, then each unit's file by name), the unit pages
+    built in its parts among them; so that page ids, and so the search files, do not show where it was cut."""
+    def unit(entry: dict[str, Any]) -> bool:
+        return _is_unit_page(_page_of(entry).removesuffix("/") + ".md")
+
+    rest = [e for e in own if not unit(e)]
+    pages = sorted([e for e in own if unit(e)] + list(parts),  # (stable: a page's entries stay in order)
+                   key=lambda e: _page_of(e).removesuffix("/").removeprefix("units/") + ".md")
+    at = max((i + 1 for i, e in enumerate(rest) if _page_of(e) == "units/"), default=len(rest))
+    return [*rest[:at], *pages, *rest[at:]]
 
 
 @dataclass(frozen=True)
@@ -332,19 +397,17 @@ def plan_builds(project: Project, stages: Stages, docs: Sequence[Document], opti
     (portal, years, parts), each building into its folder under `staging`; list the download jobs."""
     with stages.stage("生成页面", f"（{len(docs)} 张申报表）"):
         corpus = Corpus.of(docs, broken)
-        sites = {PORTAL: SiteFiles(work / site_key_dir(PORTAL) / "docs")}
-        memo = render_cache.Memo(_markdown_cache(work, PORTAL),  # (the unit pages: one per unit)
-                                 render_cache.context(project.levels, options, project.settings))
-        for src, text in Renderer(project.levels, options, project.settings, memo).portal(corpus).items():
-            sites[PORTAL][src] = text
-        render_cache.keep_only(_markdown_cache(work, PORTAL), memo.used)
+        sites, folders, parts = render_portal(work, project, options, corpus, stages.parallel)
         summaries = [s for s in corpus.years if s.year not in kept]
-        folders, parts = render_years(work, project.levels, options, project.settings, summaries, stages.parallel)
-        sites |= {str(s.year): folders[str(s.year)] for s in summaries}
-        for key, names in parts.items():
-            part_year_pages(folders[key], [folders[name] for name in names])
+        year_folders, year_parts = render_years(work, project.levels, options, project.settings, summaries,
+                                                stages.parallel)
+        sites |= {str(s.year): year_folders[str(s.year)] for s in summaries}
+        folders |= year_folders
+        parts |= year_parts
     with stages.stage("数据下载"):
         export.add_packages(sites, docs, project, options, kept, keys)  # what MkDocs needs; tables' files later
+    for key, names in parts.items():  # (the portal's 数据下载 page is in its nav: made just above)
+        part_nav_pages(folders[key], [folders[name] for name in names])
     jobs = export.download_jobs(sites, docs, project, options, keys)
     built = [int(k) for k in sites if k != PORTAL]
     years = sorted({*built, *kept}, reverse=True)
@@ -392,6 +455,8 @@ def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[ex
             (staging / str(year)).rename(tree / str(year))
             if parts.get(str(year)):
                 join_parts(tree / str(year), [staging / p for p in parts[str(year)]], epoch)
+        units = join_parts(tree, [staging / p for p in parts[PORTAL]], epoch, searched=True) \
+            if parts.get(PORTAL) else []
         # Pages link to their downloads from raw HTML, which MkDocs does not check: the files can come after it.
         export.place_spooled({y: tree / str(y) for y in built}, jobs, made, spool, options)
         if link:
@@ -402,23 +467,24 @@ def assemble(project: Project, stages: Stages, layout: Layout, jobs: Sequence[ex
             shutil.copytree(published, tree / str(year))
     with stages.stage("检索索引"):
         merge_search(tree, layout.years, docs, frozen, reused, project.build / "cache" / f"search-{work.name}",
-                     stages.parallel, link)
+                     stages.parallel, link, units)
     return tree
 
 
 def merge_search(tree: Path, years: Sequence[int], docs: Sequence[Document], frozen: Mapping[int, Path],
                  reused: Mapping[int, Path] | None = None, terms: Path | None = None, parallel: bool = False,
-                 link: bool = False) -> None:
+                 link: bool = False, units: Sequence[dict[str, Any]] = ()) -> None:
     """One index for the whole site: the portal's, each year site's, and the declarations' own.
 
     An archived year contributes its snapshot's own index (declarations included) and keeps it untouched.
+    `units`: the portal's parts' entries (join_parts), after the portal's own.
     A reused year's site holds the whole merged index of its build: its own entries are taken back from it.
     `link` (the public build, with `terms`): the portal's index files are kept beside `terms` as hard links, and
     a rebuild links those whose bytes are unchanged (search_cache.Files).
     """
     reused = reused or {}
     portal = search.read_index(tree)
-    merged = list(portal["docs"])
+    merged = _with_units(portal["docs"], units) if units else list(portal["docs"])
     for year in years:
         index = search.read_index(tree / str(year))["docs"]
         if year in reused:

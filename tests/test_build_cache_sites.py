@@ -35,7 +35,7 @@ def holding(stored: dict[Path, int], page: str) -> Path:
 
 @pytest.fixture
 def parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build_module, "PART_PAGES", 2)  # 5 declarations: the year's site and 2 parts, the portal
+    monkeypatch.setattr(build_module, "PART_PAGES", 2)  # 5 forms: the year and the portal, each with 2 parts
 
 
 def test_only_the_build_holding_the_changed_page_runs_again(tmp_path: Path, parts: None) -> None:
@@ -43,7 +43,7 @@ def test_only_the_build_holding_the_changed_page_runs_again(tmp_path: Path, part
     paths = synthesize(project / "content", 5, years=1)
     first = build(project)
     stored = manifests(project)
-    assert len(stored) == 4  # the portal, the year, its two parts
+    assert len(stored) == 6  # the portal, the year, two parts of each
     page = {n: f"{path.stem}/index.html" for n, path in enumerate(paths)}
     others = [n for n in page if holding(stored, page[n]) != holding(stored, page[3])]
     assert others  # (the pages are spread over the year's site and its parts)
@@ -52,7 +52,7 @@ def test_only_the_build_holding_the_changed_page_runs_again(tmp_path: Path, part
     now = manifests(project)
     # The edited page's build ran again (and the portal, whose 数据下载 page shows the packages' sizes); the
     # builds of the other pages were taken from the cache, not written again.
-    assert len(now) == 4 and holding(now, page[3]) not in stored
+    assert len(now) == 6 and holding(now, page[3]) not in stored
     assert {holding(now, page[n]) for n in others} <= set(stored)
     assert all(now[p] == stored[p] for p in set(now) & set(stored))
     # The year's data package (in its docs folder, copied by MkDocs as it is) changed too, and is the new one.

@@ -29,10 +29,17 @@ def test_a_year_built_in_parts_is_the_same_site(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(build, "PART_PAGES", 2)  # 7 declarations: the year page's site plus 3 parts
     build.build_public(Project(project), build.Stages(quiet=True))
     parted = files(project / "site")
+    work = project / "build" / "public"
+    assert [p for p in work.glob("2025.part*/docs/*.md") if p.name != "index.md"]  # the year's pages in parts
+    assert [p for p in work.glob("portal.part*/docs/units/*.md") if p.name != "index.md"]  # and the portal's
     assert sorted(parted) == sorted(whole)
     differ = [name for name in whole if parted[name] != whole[name]]
-    assert set(differ) <= {"2025/sitemap.xml", "2025/sitemap.xml.gz"}, differ
+    # (the portal's unit pages are in parts too: 7 units, the portal's site plus 3 parts)
+    assert set(differ) <= {"2025/sitemap.xml", "2025/sitemap.xml.gz", "sitemap.xml", "sitemap.xml.gz"}, differ
     sitemap = parted["2025/sitemap.xml"].decode("utf-8")
     units = sorted(p.stem for p in (project / "content" / "2025").glob("*.yaml"))
     assert all(f"/2025/{unit}/</loc>" in sitemap for unit in units)
     assert sitemap.count("<url>") == len(units) + 1  # the year page once
+    portal = parted["sitemap.xml"].decode("utf-8")
+    assert all(f"/units/{unit}/</loc>" in portal for unit in units)
+    assert portal.count("<url>") == whole["sitemap.xml"].decode("utf-8").count("<url>")  # each page once

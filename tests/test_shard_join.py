@@ -16,7 +16,8 @@ from conftest import copy_project
 
 pytestmark = pytest.mark.slow
 N = 3
-# 30 forms over 2 years, 4 declaration pages per MkDocs build: portal, 2 year sites and 6 parts (9 builds)
+# 30 forms over 2 years (15 units), 4 pages per MkDocs build: the portal and 3 parts of its unit pages, 2 year
+# sites and 6 parts (12 builds)
 ENV = {**os.environ, "DISCLOSE_PART_PAGES": "4"}
 ENV.pop("SOURCE_DATE_EPOCH", None)  # taken from the content
 
@@ -73,7 +74,7 @@ def test_each_shard_builds_every_nth_build_and_download_job(built: Path) -> None
     layout = manifests[0]["layout"]
     assert isinstance(layout, dict)
     folders, jobs = layout["folders"], manifests[0]["jobs"]
-    assert len(folders) == 9 and jobs == 30 and all(m["layout"] == layout for m in manifests)
+    assert len(folders) == 12 and jobs == 30 and all(m["layout"] == layout for m in manifests)
     for k, m in enumerate(manifests):
         assert m["builds"] == folders[k::N]
         assert sorted(map(int, m["made"])) == list(range(k, 30, N))  # type: ignore[call-overload]
