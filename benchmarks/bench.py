@@ -366,6 +366,16 @@ def baseline_docs(root: Path) -> Path:
     shutil.copytree(public / "portal" / "docs", docs)
     for year in sorted(p for p in public.iterdir() if p.name.isdigit()):
         shutil.copytree(year / "docs", docs / year.name)
+    # A big year's declaration pages and a big portal's unit pages are in MkDocs parts (<key>.part<n>/docs,
+    # beside copies of the site's nav pages): every page goes in, each once (the site's own nav pages kept).
+    for part in sorted(public.glob("*.part*")):
+        key = part.name.split(".part", 1)[0]
+        into = docs if key == "portal" else docs / key
+        for page in sorted((part / "docs").rglob("*")):
+            target = into / page.relative_to(part / "docs")
+            if page.is_file() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(page, target)
     for md in docs.rglob("*.md"):
         text = md.read_text("utf-8")
         if text.startswith("---\n"):
