@@ -399,23 +399,20 @@ def baseline_build(root: Path, n: str, logs: Path) -> tuple[Run, dict[str, Any]]
 
 def change_one(paths: list[Path]) -> Path:
     """Change one declaration as an editor would: its leader's name (a value on its page and downloads)."""
-    path = paths[len(paths) // 2]
-    text = path.read_text("utf-8")
-    changed = re.sub(r"(?m)^leader: (.*)$", lambda m: f"leader: {m[1]}（修订）", text, count=1)
-    if changed == text:
-        sys.exit(f"bench: no leader line to change in {path}")
-    path.write_text(changed, "utf-8")
-    return path
+    return _edited(paths[len(paths) // 2], "leader", "（修订）")
 
 
 def rename_one(paths: list[Path]) -> Path:
     """Change one declaration's unit name: shown also on its unit's page (the portal), the year's list and
     the units' list, so the portal's builds run again too, not only the declaration's part."""
-    path = paths[len(paths) // 3]
+    return _edited(paths[len(paths) // 3], "unit_name", "（更名）")
+
+
+def _edited(path: Path, key: str, added: str) -> Path:
     text = path.read_text("utf-8")
-    changed = re.sub(r"(?m)^unit_name: (.*)$", lambda m: f"unit_name: {m[1]}（更名）", text, count=1)
+    changed = re.sub(rf"(?m)^{key}: (.*)$", lambda m: f"{key}: {m[1]}{added}", text, count=1)
     if changed == text:
-        sys.exit(f"bench: no unit_name line to change in {path}")
+        sys.exit(f"bench: no {key} line to change in {path}")
     path.write_text(changed, "utf-8")
     return path
 
