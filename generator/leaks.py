@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import html
 import io
+import itertools
 import os
 import pickle
 import re
@@ -200,13 +201,19 @@ def _stretch_read(lower: str, data: bytes, utf8: bool, start: int, stop: int) ->
 
 def _holds_no_run(name: str, data: bytes) -> bool:
     """Whether the bytes prove that find() would find nothing in readable(name, data): no run at all, or
-    none in the stretches that may hold one, read (as the whole file is read) and looked at by find()."""
+    none in the stretches that may hold one, read (as the whole file is read) and looked at by find().
+    A large file is looked at window by window (_cuts), so never copied whole."""
     lower = name.lower()
     classes, separators = _classes(_escapes(lower, data))
-    if _RUN not in data.translate(classes, separators):
+    windows = list(itertools.pairwise(_cuts(data, classes)))
+    maybe = [(a, b) for a, b in windows if _RUN in data[a:b].translate(classes, separators)]
+    if not maybe:
         return True
-    utf8 = data.isascii() or _is_utf8(data)
-    stretches = {_stretch_read(lower, data, utf8, *where) for where in _stretches(data.translate(classes))}
+    utf8 = data.isascii() or all(_is_utf8(data[a:b]) for a, b in windows)
+    stretches: set[str] = set()
+    for a, b in maybe:
+        window = data[a:b]
+        stretches.update(_stretch_read(lower, window, utf8, *at) for at in _stretches(window.translate(classes)))
     unseen = stretches - _CLEAN_STRETCHES
     if find("\0".join(unseen)):  # (NUL, an o character, keeps each stretch's runs, and so its numbers, its own)
         return False
@@ -214,6 +221,24 @@ def _holds_no_run(name: str, data: bytes) -> bool:
         _CLEAN_STRETCHES.clear()
     _CLEAN_STRETCHES.update(unseen)
     return True
+
+
+_WINDOW = 4 << 20  # bytes looked at together: a 107 MB search index is not copied whole, three times (memory)
+
+
+def _cuts(data: bytes, classes: bytes) -> list[int]:
+    """Where a file is cut into windows of about _WINDOW bytes: before an o byte, which no run crosses, nor any
+    escape but as its one character after a backslash (_stretch_read), and which starts a character (so a
+    file is valid UTF-8 if and only if each window is)."""
+    cuts, at = [0], _WINDOW
+    while at < len(data):
+        found = data[at:at + _WINDOW].translate(classes).find(_O)
+        if found < 0:
+            at += _WINDOW  # (no o byte here: the window grows)
+            continue
+        cuts.append(at + found)
+        at += found + _WINDOW
+    return [*cuts, len(data)]
 
 
 # Stretches find() found nothing in (pages repeat their icons' SVG paths, codes and phone numbers of the site):

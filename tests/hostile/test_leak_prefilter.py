@@ -256,3 +256,25 @@ def test_remembered_stretches_hold_no_number() -> None:
     assert len(leaks.leaks_in("site/a.html", page.encode())) == 1
     assert len(leaks.leaks_in("site/b.html", page.encode())) == 1  # (its clean stretch remembered, not its number)
     assert leaks._CLEAN_STRETCHES and not any(privacy.find(s) for s in leaks._CLEAN_STRETCHES)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _PIECES, _NUMBERS), max_size=40), st.sampled_from(NAMES),
+       st.sampled_from([b"", b"\xff", b"\xc3"]), st.integers(1, 24))
+def test_files_read_in_small_windows_get_the_same_problems(pieces: list[str], name: str, tail: bytes,
+                                                            window: int) -> None:
+    # (a large file is looked at window by window: windows of a few bytes cut every number and escape they can)
+    data = "".join(pieces).encode("utf-8", "surrogatepass") + tail
+    with mock.patch.object(leaks, "_WINDOW", window):
+        assert leaks._cuts(data, leaks._classes(())[0])[-1] == len(data)
+        same(name, data)
+        same(name, data * 3)
+
+
+def test_a_number_in_the_last_window_of_a_large_file_is_found() -> None:
+    filler = "金额 3440.89 万元，占 90.00%。" * 400_000  # (about 16 MB: four windows)
+    for name in ("site/search/search_index.json", "site/a/index.html", "site/a.csv"):
+        data = (filler + "电话139 1234 5678" + filler[:999]).encode()
+        assert len(leaks._cuts(data, leaks._classes(())[0])) > 4
+        problems = leaks.leaks_in(name, data)
+        assert [p.line for p in problems] == [1] and len(problems) == 1
