@@ -66,9 +66,9 @@ class Run:
     command: list[str]
     wall: float
     returncode: int
-    max_rss_mib: float  # the largest single process of the tree (wait4: the child and its reaped children)
+    max_rss_mib: float  # the largest single process of the tree (wait4: the child and every descendant reaped)
     peak_pss_mib: float  # the whole tree at once: sum of PSS, sampled every 50 ms
-    cpu: float  # user + system seconds of the child and its reaped children
+    cpu: float  # user + system seconds of the child and every descendant reaped (the fork server's too)
     load: float  # the highest 1-minute load average seen while it ran (other work on the machine)
     log: str
     peak_at: str = ""  # where the tree's PSS peaked: the stage then running and each process's share
@@ -753,13 +753,15 @@ def report(results: list[Result], command: str, started: str, info: dict[str, st
         "is n/a). Wall, CPU and stages are of a build run alone; the memory figures of the same build run "
         "once more (cold again, or after one more edit) with the sampler beside it, which slows what it "
         "samples (a cold N = 1000 build: 16.8 s alone, 23.5 s sampled).",
-        "- **peak memory**: *tree PSS* is the highest sum, over the build process and its forked MkDocs workers, "
-        "of their proportional set size (shared copy-on-write pages counted once, split between sharers), "
-        "sampled every 50 ms from /proc — the machine's real footprint. *largest process RSS* is `ru_maxrss` from "
-        "`wait4()` on the child: the maximum over the child and every descendant it reaped, i.e. the single "
-        "largest process, not a sum; a forked worker's RSS counts the pages it inherited from the build process "
-        "(shared with it until written), so it is at least the parent's size when it was forked. The memory target "
-        "is judged against the larger of the two, for the cold build and the rebuild.",
+        "- **peak memory**: *tree PSS* is the highest sum, over the build process and all its descendants (its "
+        "forked workers, the fork server and the server's workers), of their proportional set size (shared "
+        "copy-on-write pages counted once, split between sharers), sampled every 50 ms from /proc — the "
+        "machine's real footprint. *largest process RSS* is `ru_maxrss` from `wait4()` on the child: the maximum "
+        "over the child and every descendant reaped (the command stops and reaps its fork server, which reaped "
+        "its workers), i.e. the single largest process, not a sum; a forked worker's RSS counts the pages it "
+        "inherited from the process it was forked from (shared with it until written), so a worker forked from "
+        "the build is at least the build's size when it was forked. The memory target is judged against the "
+        "larger of the two, for the cold build and the rebuild.",
         "- **site**: bytes and files under `site/`. **search index**: `site/search/search_index.json` "
         "(the merged index), raw and gzip -9.",
         "- **download before the first search result**: `site/index.html`, every stylesheet, script "

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import archive, archiving, shard
+from . import archive, archiving, shard, workers
 from .build import Stages, build_preview, build_public, project_lock, with_config
 from .check import Context, Report, check_files, declaration_files
 from .config import Project
@@ -355,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args, project)
     except DiscloseError as err:
         return refused(args, err)
+    finally:
+        workers.stop_fork_server()
     return code
 
 

@@ -391,7 +391,7 @@ def _dealt(files: list[tuple[str, Signature]], cores: int) -> list[list[tuple[st
 
 def scan(root: Path, shown_as: str, parallel: bool = False, cache: Path | None = None) -> list[Problem]:
     """Every whole personal number under root; files named as they will be published (shown_as/…).
-    In parallel: the files to read dealt out to one forked worker per core.
+    In parallel: the files to read dealt out to one fresh worker per core (workers.fresh_pool).
 
     `cache`: a file holding what the last scan found clean (Verdicts): a file known clean by its signature is
     not read, one whose name and bytes gave a clean key is read but not scanned. Only clean verdicts are
@@ -409,7 +409,7 @@ def scan(root: Path, shown_as: str, parallel: bool = False, cache: Path | None =
     parallel = parallel and sum(signature[3] for _, signature in unread) >= _PARALLEL_BYTES
     groups = _dealt(unread, (os.cpu_count() or 1) if parallel else 1)
     scanned = workers.fork_map(functools.partial(_scan_files, root, shown_as, verdicts.clean, started), groups,
-                               parallel)
+                               parallel, fresh=True)  # (file names in, problems and keys out: little to pickle)
     if cache:
         Verdicts.write(cache, [*known, *(found for _, clean in scanned for found in clean)])
     return sorted(p for found, _ in scanned for p in found)

@@ -15,16 +15,15 @@ a name twice), never opened for writing there; archive snapshots copy theirs (ar
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache, export, workers
+from . import cache, export
 
 RECORD = "published-downloads.json"
 
@@ -64,25 +63,36 @@ class Published:
         return [name for name, *_ in files], path
 
 
-_PUBLISHED: list[Published] = []  # (inherited by the forked workers, like the jobs: not pickled per task)
+    def only(self, jobs: Sequence[export.Job]) -> Published:
+        """What the record says of these jobs' entries (all a worker linking them needs to be sent)."""
+        entries: dict[str, dict[str, list[list[Any]]]] = {}
+        for job in jobs:
+            path, year = export.files_path(job), str(job[1].year)
+            if path is not None and path.name in self.entries.get(year, {}):
+                entries.setdefault(year, {})[path.name] = self.entries[year][path.name]
+        return Published(self.site, entries)
 
 
-def _spool(spool: Path, job: export.Job) -> export.Spooled:
-    linked = _PUBLISHED[0].link(spool, job) if _PUBLISHED else None
-    return linked if linked is not None else export.spool_job(spool, job)
+def _spool(spool: Path, published: Published | None, jobs: Sequence[export.Job]) -> list[export.Spooled]:
+    made = []
+    for job in jobs:
+        linked = published.link(spool, job) if published else None
+        made.append(linked if linked is not None else export.spool_job(spool, job))
+    return made
 
 
-@contextlib.contextmanager
-def worker_tasks(jobs: list[export.Job], spool: Path,
-                 published: Published | None) -> Iterator[list[Callable[[], list[export.Spooled]]]]:
-    """The jobs as tasks for a pool of forked workers (which find the jobs inherited, not unpickled), linking
-    from site/ what it holds (`published`; None: every file made)."""
-    _PUBLISHED[:] = [published] if published else []
-    try:
-        with workers.shared(jobs):
-            yield workers.chunks(functools.partial(_spool, spool), len(jobs))
-    finally:
-        _PUBLISHED.clear()
+_TASK_JOBS = 16  # jobs sent to a worker at once (each ~10 ms of work, ~0.7 ms to pickle and unpickle)
+
+
+def worker_tasks(jobs: Sequence[export.Job], spool: Path,
+                 published: Published | None) -> list[Callable[[], list[export.Spooled]]]:
+    """The jobs as picklable tasks, each holding its jobs (and what site/ holds of them, `published`, to be
+    linked; None: every file made), for workers that inherit nothing of the build (site.build_all)."""
+    tasks: list[Callable[[], list[export.Spooled]]] = []
+    for start in range(0, len(jobs), _TASK_JOBS):
+        chunk = jobs[start:start + _TASK_JOBS]
+        tasks.append(functools.partial(_spool, spool, published and published.only(chunk), chunk))
+    return tasks
 
 
 def pending_record(tree: Path, jobs: Sequence[export.Job], made: Sequence[export.Spooled], path: Path) -> None:

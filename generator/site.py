@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -105,8 +104,9 @@ def build_all(
 ) -> list[T]:
     """Build several MkDocs sites in parallel processes (one per core); raise the first failure.
 
-    `beside`: other work (picklable callables) run in the same processes once they are free, so that
-    no core waits while another builds the biggest site; their results are returned in order.
+    `beside`: other work (picklable callables, holding their inputs) run in the same processes once they
+    are free, so that no core waits while another builds the biggest site; their results are returned in
+    order.
     `pages`: the page cache's folder (page_cache), shared by these sites; afterwards it keeps only
     the pages of this build. `outputs`: the build cache's folder (site_cache): a site whose inputs are
     unchanged is taken from it, not built (`link`: hard-linked, else copied); it keeps this build's sites.
@@ -124,21 +124,20 @@ def build_all(
             used += reused
             done += 1
             progress(done, len(config_paths))
-    # Loaded once here (~1 s), inherited by every forked build instead of loaded in each; with a filled page
-    # cache few pages are made, and a build that makes an indexed page loads it itself.
-    if todo:
-        preload_jieba(load=pages is None or not cache.Store(pages).filled())
-    run = functools.partial(build, source_date_epoch=source_date_epoch, pages=pages, outputs=outputs, link=link)
+    # With a filled page cache few pages are made, and a build that makes an indexed page loads it itself.
+    load = bool(todo) and (pages is None or not cache.Store(pages).filled())
+    run = functools.partial(build, source_date_epoch=source_date_epoch, pages=pages and pages.resolve(),
+                            outputs=outputs and outputs.resolve(), link=link)
     if not parallel or (os.cpu_count() or 1) == 1:
+        preload_jieba(load)
         for path, key in todo:
             used += run(path, key=key)
             done += 1
             progress(done, len(config_paths))
         results = [task() for task in beside]
-    else:
-        gc.freeze()  # a child's collector would otherwise touch, and so copy, every object it inherited
-        with workers.pool(os.cpu_count() or 1) as pool:  # forked: children inherit loaded modules, fast start
-            builds = [pool.submit(run, path, key=key) for path, key in todo]
+    else:  # (the fork server's workers: they inherit the libraries, not the build's forms; workers.py)
+        with workers.fresh_pool(os.cpu_count() or 1, preload_jieba, (load,)) as pool:
+            builds = [pool.submit(run, path.resolve(), key=key) for path, key in todo]
             others = [pool.submit(task) for task in beside]
             for future in as_completed(builds):
                 used += future.result()

@@ -120,7 +120,8 @@ def test_without_hard_links_every_file_is_copied(tmp_path: Path, monkeypatch: py
     def cross_device(source: object, dest: object) -> None:
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
-    monkeypatch.setattr(os, "link", cross_device)  # (inherited by the forked workers)
+    monkeypatch.setattr(os, "link", cross_device)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # every stage here: fresh workers would not see the patch
     project = copy_project(tmp_path / "p", content=False)
     paths = synthesize(project / "content", 3, years=1)
     build(project)
