@@ -115,8 +115,8 @@ def source_date_epoch(docs: Sequence[Document]) -> int:
 
 
 def check_all(project: Project, stages: Stages) -> Report:
-    if stages.parallel:  # (its imports beside the check: the MkDocs stage forks from it)
-        workers.start_fork_server(() if _pages_cached(project) else ("generator.segmenter",))
+    if stages.parallel and not _pages_cached(project):  # (its imports beside the check; see workers.fresh_pool)
+        workers.start_fork_server(("generator.segmenter",))
     with stages.stage("检查"):
         files = declaration_files([project.content]) if project.content.exists() else []
         ctx = Context(project.levels, project.content)  # each file's result cached by its inputs (check_cache)
@@ -125,8 +125,8 @@ def check_all(project: Project, stages: Stages) -> Report:
 
 
 def _pages_cached(project: Project) -> bool:
-    """Whether the build will take most pages from its page cache (a rebuild), and so need no dictionary to
-    segment their text with (a page made is segmented by a worker that loads it itself)."""
+    """Whether the build will take most pages from its page cache (a rebuild): few to make, so its MkDocs
+    workers are as well forked from the build itself."""
     stores = [cache.Store(path) for path in (project.build / "cache").glob("pages-*")]
     return bool(stores) and all(store.filled() for store in stores)
 
@@ -445,8 +445,8 @@ def run_builds(project: Project, stages: Stages, plan: Plan, work: Path, spool: 
     chosen = [plan.jobs[i] for i in jobs]
     record = project.build / "cache" / published_downloads.RECORD  # what site/ holds: linked (public build)
     linkable = published_downloads.Published.read(project.site, record) if link else None
-    tasks = published_downloads.worker_tasks(chosen, spool, linkable)
     with stages.stage("MkDocs 构建", f"（{len(builds)} 个站点{'并行' if stages.parallel else ''}，及各表下载文件）"):
+        tasks = published_downloads.worker_tasks(chosen, spool, linkable)
         pages = project.build / "cache" / f"pages-{work.name}"  # each page's HTML by its inputs (page_cache)
         outputs = project.build / "cache" / f"sites-{work.name}"  # each MkDocs build by its inputs (site_cache)
         return [result for chunk in site.build_all([plan.configs[i] for i in builds], plan.layout.epoch,

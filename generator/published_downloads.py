@@ -63,22 +63,10 @@ class Published:
         return [name for name, *_ in files], path
 
 
-    def only(self, jobs: Sequence[export.Job]) -> Published:
-        """What the record says of these jobs' entries (all a worker linking them needs to be sent)."""
-        entries: dict[str, dict[str, list[list[Any]]]] = {}
-        for job in jobs:
-            path, year = export.files_path(job), str(job[1].year)
-            if path is not None and path.name in self.entries.get(year, {}):
-                entries.setdefault(year, {})[path.name] = self.entries[year][path.name]
-        return Published(self.site, entries)
-
-
-def _spool(spool: Path, published: Published | None, jobs: Sequence[export.Job]) -> list[export.Spooled]:
-    made = []
-    for job in jobs:
-        linked = published.link(spool, job) if published else None
-        made.append(linked if linked is not None else export.spool_job(spool, job))
-    return made
+def _spool(spool: Path, linked: Sequence[export.Spooled | None], jobs: Sequence[export.Job]) -> list[export.Spooled]:
+    """A chunk's files: as linked (`linked`, None where not), the others made from `jobs`, in order."""
+    rest = iter(jobs)
+    return [done if done is not None else export.spool_job(spool, next(rest)) for done in linked]
 
 
 _TASK_JOBS = 16  # jobs sent to a worker at once (each ~10 ms of work, ~0.7 ms to pickle and unpickle)
@@ -86,12 +74,15 @@ _TASK_JOBS = 16  # jobs sent to a worker at once (each ~10 ms of work, ~0.7 ms t
 
 def worker_tasks(jobs: Sequence[export.Job], spool: Path,
                  published: Published | None) -> list[Callable[[], list[export.Spooled]]]:
-    """The jobs as picklable tasks, each holding its jobs (and what site/ holds of them, `published`, to be
-    linked; None: every file made), for workers that inherit nothing of the build (site.build_all)."""
+    """The jobs as picklable tasks for workers that inherit nothing of the build (site.build_all). What site/
+    holds (`published`; None: every file made) is linked here first: a rebuild sends a worker only the few
+    jobs it must make, not every declaration to be pickled (~0.7 ms each) for a link."""
+    linked = [published.link(spool, job) if published else None for job in jobs]
     tasks: list[Callable[[], list[export.Spooled]]] = []
     for start in range(0, len(jobs), _TASK_JOBS):
-        chunk = jobs[start:start + _TASK_JOBS]
-        tasks.append(functools.partial(_spool, spool, published and published.only(chunk), chunk))
+        chunk = slice(start, start + _TASK_JOBS)
+        todo = [job for job, done in zip(jobs[chunk], linked[chunk], strict=True) if done is None]
+        tasks.append(functools.partial(_spool, spool, linked[chunk], todo))
     return tasks
 
 

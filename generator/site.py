@@ -135,7 +135,7 @@ def build_all(
             done += 1
             progress(done, len(config_paths))
         results = [task() for task in beside]
-    else:  # (the fork server's workers: they inherit the libraries, not the build's forms; workers.py)
+    else:  # (the fork server's workers, which hold the libraries, not the build's forms; workers.fresh_pool)
         with workers.fresh_pool(os.cpu_count() or 1, preload_jieba, (load,)) as pool:
             builds = [pool.submit(run, path.resolve(), key=key) for path, key in todo]
             others = [pool.submit(task) for task in beside]

@@ -3,9 +3,10 @@
 Two kinds: forked from the build itself (`pool`, `fork_map`), inheriting its inputs rather than unpickling
 them, where they are the build's forms (check, render, search); or forked from a fork server (`fresh_pool`,
 `fork_map(fresh=True)`), a small process of its own that holds the libraries and nothing of the build, where
-the inputs are few or cheap to pickle (MkDocs builds, downloads, the leak scan). A worker forked from the
-build begins as large as the build (at N = 10,000: 350 MiB, every page of it counted in its RSS) and copies
-whatever of it it writes to, refcounts and freed slots its own allocations reuse included."""
+the inputs are few or cheap to pickle (MkDocs builds, downloads, the leak scan; a rebuild starts no server,
+and these fork from the build as well). A worker forked from the build begins as large as the build (at
+N = 10,000: 350 MiB, every page of it counted in its RSS) and copies whatever of it it writes to, refcounts
+and freed slots its own allocations reuse included."""
 
 from __future__ import annotations
 
@@ -80,14 +81,19 @@ FRESH_PRELOAD = ("generator.site", "generator.published_downloads", "generator.l
 
 
 def start_fork_server(extra: tuple[str, ...] = ()) -> None:
-    """Start the fork server now, so that it imports the libraries (and the `extra` modules) beside the
-    build's other work rather than when the first fresh pool is made. Once started it serves every later
-    pool of this process as it is, until stopped."""
+    """Start the fork server, which imports the libraries (and the `extra` modules) beside the build's other
+    work. Once started it serves every later fresh pool of this process as it is, until stopped."""
     from multiprocessing import forkserver
 
-    if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
+    if not _server_runs():
         forkserver.set_forkserver_preload([*FRESH_PRELOAD, *extra])
     forkserver.ensure_running()
+
+
+def _server_runs() -> bool:
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
 
 
 def stop_fork_server() -> None:
@@ -104,17 +110,19 @@ def stop_fork_server() -> None:
 
 def fresh_pool(max_workers: int, initializer: Callable[..., None] | None = None,
                initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
-    """A pool of workers forked from the fork server (see above): its tasks and their inputs are pickled.
-    `initializer(*initargs)` runs in each worker first."""
-    start_fork_server()
-    return ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context("forkserver"),
+    """A pool of workers forked from the fork server if one runs (see above), else from this process: its
+    tasks and their inputs are pickled either way. `initializer(*initargs)` runs in each worker first.
+    (A build that makes few pages, a rebuild, starts no server: its imports, ~1.4 s of CPU, would cost
+    more than forking from a build that holds little saves.)"""
+    context = multiprocessing.get_context("forkserver" if _server_runs() else "fork")
+    return ProcessPoolExecutor(max_workers=max_workers, mp_context=context,
                                initializer=_fresh_start, initargs=(os.getpid(), initializer, initargs))
 
 
 def _fresh_start(build: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    """A fresh worker's first act: die when the build dies. Its parent is the fork server, which outlives a
-    killed build while any of its workers lives (each holds the server's "alive" pipe): so the worker
-    watches the build itself."""
+    """A fresh worker's first act: die when the build dies. Its parent is the fork server (or the build),
+    which outlives a killed build while any of its workers lives (each holds the server's "alive" pipe): so
+    the worker watches the build itself."""
     threading.Thread(target=_watch_build, args=(build,), daemon=True).start()
     if initializer is not None:
         initializer(*initargs)

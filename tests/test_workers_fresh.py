@@ -31,6 +31,7 @@ def _rss_mib(_: object) -> float:
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers run only with two cores or more")
 def test_a_fresh_worker_does_not_start_as_large_as_the_build() -> None:
     held = b"x" * HELD  # (the build's forms, say)
+    workers.start_fork_server()
     inherited = workers.fork_map(_rss_mib, [0, 1])
     fresh = workers.fork_map(_rss_mib, [0, 1], fresh=True)
     assert min(inherited) > HELD / 2**20, inherited  # (the test can tell the two apart)
@@ -52,7 +53,14 @@ def test_fresh_workers_are_the_fork_servers_children_and_it_is_stopped_and_reape
     workers.stop_fork_server()
     with pytest.raises(ChildProcessError):  # (reaped: no longer this process's child, not a zombie)
         os.waitpid(server, os.WNOHANG)
-    assert workers.fork_map(functools.partial(divmod, 7), [2, 3], fresh=True) == [(3, 1), (2, 1)]  # (again)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers run only with two cores or more")
+def test_without_a_fork_server_fresh_workers_are_forked_from_this_process() -> None:
+    """A rebuild starts no server (build.check_all): its few pages are made by workers of the build itself."""
+    workers.stop_fork_server()
+    assert {parent for _, parent in workers.fork_map(_pid, [0, 1], fresh=True)} == {os.getpid()}
+    assert workers.fork_map(functools.partial(divmod, 7), [2, 3], fresh=True) == [(3, 1), (2, 1)]
 
 
 def test_no_process_outlives_a_build_command(tmp_path: Path) -> None:
